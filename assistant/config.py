@@ -1,0 +1,79 @@
+"""Settings: one object with defaults, and the one place that reads ASSISTANT_* variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+#: The embedder built from the corpus at index time (no network needed).
+LOCAL_EMBEDDER = "local"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the assistant can be told; defaults work offline on the shipped corpus."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    # "local" trains a static embedder on the corpus; anything else is a sentence-transformers
+    # model name or a local path (e.g. "BAAI/bge-small-zh-v1.5").
+    embedding_model: str = LOCAL_EMBEDDER
+    host: str = "127.0.0.1"
+    port: int = 7860
+    top_k: int = 5
+    # Optional OpenAI-compatible endpoint; off unless llm_base_url is set.
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = field(default="", repr=False)
+    llm_timeout: float = 20.0
+    feedback_db: Path = Path("feedback.sqlite3")
+    auth: str = field(default="", repr=False)  # "user:password" enables the app's login
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """Returns a copy with the given non-None fields replaced."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Reads ASSISTANT_* variables (and OPENAI_API_KEY as a fallback key).
+
+        Args:
+            environ: the environment to read; os.environ when None.
+
+        Returns:
+            Settings with every variable that is set applied over the defaults.
+        """
+        env = os.environ if environ is None else environ
+        base = cls()
+
+        def get(name: str, default: str) -> str:
+            return env.get(f"ASSISTANT_{name}", default)
+
+        port_text = get("PORT", str(base.port))
+        try:
+            port = int(port_text)
+        except ValueError:
+            raise ValueError(f"ASSISTANT_PORT must be a number, got {port_text!r}.") from None
+        timeout_text = get("LLM_TIMEOUT", str(base.llm_timeout))
+        try:
+            timeout = float(timeout_text)
+        except ValueError:
+            raise ValueError(f"ASSISTANT_LLM_TIMEOUT must be seconds, got {timeout_text!r}.") from None
+        return cls(
+            corpus_dir=Path(get("CORPUS_DIR", str(base.corpus_dir))),
+            index_dir=Path(get("INDEX_DIR", str(base.index_dir))),
+            embedding_model=get("EMBEDDING_MODEL", base.embedding_model),
+            host=get("HOST", base.host),
+            port=port,
+            llm_base_url=get("LLM_BASE_URL", ""),
+            llm_model=get("LLM_MODEL", ""),
+            llm_api_key=get("LLM_API_KEY", env.get("OPENAI_API_KEY", "")),
+            llm_timeout=timeout,
+            feedback_db=Path(get("FEEDBACK_DB", str(base.feedback_db))),
+            auth=get("AUTH", ""),
+        )

@@ -1,0 +1,25 @@
+"""Domain errors: raised inside the package, turned into one sentence at the CLI and the UI."""
+
+
+class AssistantError(Exception):
+    """Base class; str(error) is a full sentence saying what is wrong and what to do."""
+
+
+class CorpusError(AssistantError):
+    """The corpus folder, its manifest or one of its files cannot be used."""
+
+
+class IndexNotBuilt(AssistantError):
+    """There is no index where one was expected."""
+
+
+class IndexStale(AssistantError):
+    """The index was built from another corpus or by an incompatible version."""
+
+
+class IndexDamaged(AssistantError):
+    """An index file is missing, truncated or inconsistent with the manifest."""
+
+
+class GoldFileError(AssistantError):
+    """A gold Q&A file is malformed; the message names the line and the field."""

@@ -1,0 +1,94 @@
+"""The frozen records that stages pass to each other."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Unit kinds. Headings are kept as units so that the units of a document cover its text
+# losslessly, but they are not indexed on their own (their text is in every child's path).
+HEADING = "heading"
+CLAUSE = "clause"  # numbered clause （七） / 第七条 with its own body
+PARAGRAPH = "paragraph"  # a paragraph, labelled by its lead sentence when it has one
+BOX_ITEM = "box_item"  # one item of a 专栏 box
+TABLE_ROW = "table_row"  # one row of a table, also rendered as a sentence
+TABLE_NOTE = "table_note"  # header or footnote text of a table
+SEARCHABLE_KINDS = frozenset({CLAUSE, PARAGRAPH, BOX_ITEM, TABLE_ROW, TABLE_NOTE})
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One entry of corpus/documents.toml."""
+
+    id: str
+    title: str
+    short: str
+    file: str
+    period: str = ""
+    issuer: str = ""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The smallest citable piece of a document.
+
+    `text` is the exact repaired text, `start`/`end` its offsets in the repaired document
+    text; `sentence` is what is read and indexed (the text itself, or a table row rendered
+    as a sentence).
+    """
+
+    id: str  # "coal/12", "jiangsu/4.1/p1", "jiangsu/table1/r10": stable across rebuilds
+    doc_id: str
+    doc_title: str
+    kind: str
+    label: str  # "（十二）着力推动老矿区绿色低碳发展"
+    path: tuple[str, ...]  # headings above the unit, outermost first
+    text: str
+    start: int
+    end: int
+    sentence: str = ""
+    parent: str = ""  # id of the enclosing clause / section / box ("" at top level)
+
+    @property
+    def body(self) -> str:
+        """The text to read and search: the rendered sentence where there is one."""
+        return self.sentence or self.text
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["path"] = list(self.path)
+        return data
+
+
+@dataclass(frozen=True)
+class Section:
+    """A node of a document's heading tree (part, chapter, section, clause, box, table)."""
+
+    kind: str  # "part", "chapter", "section", "clause", "box", "table", "preface"
+    number: str  # "一", "十二", "4", "1" ("" when unnumbered)
+    title: str
+    heading: str  # the heading as printed (normalised): "第四章 推动资源型地区转型发展"
+    unit_ids: tuple[str, ...] = ()
+    children: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A document after repair and structuring."""
+
+    spec: DocumentSpec
+    text: str  # repaired text; every unit is text[start:end]
+    units: tuple[Unit, ...]
+    tree: tuple[Section, ...] = field(default=())
+
+    def sections(self, kind: str) -> list[Section]:
+        """Every section of a kind, in document order."""
+        found: list[Section] = []
+
+        def walk(nodes: tuple[Section, ...]) -> None:
+            for node in nodes:
+                if node.kind == kind:
+                    found.append(node)
+                walk(node.children)
+
+        walk(self.tree)
+        return found
