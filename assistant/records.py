@@ -92,3 +92,76 @@ class ParsedDocument:
 
         walk(self.tree)
         return found
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked search result."""
+
+    unit: Unit
+    score: float
+
+    def to_json(self) -> dict:
+        """The DESIGN.md search contract: id, doc_id, doc_title, label, path, text, score."""
+        u = self.unit
+        return {
+            "id": u.id,
+            "doc_id": u.doc_id,
+            "doc_title": u.doc_title,
+            "label": u.label,
+            "path": list(u.path),
+            "text": u.body,
+            "score": round(float(self.score), 6),
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited unit: `ref` is the number of its [n] marker in the answer."""
+
+    ref: int
+    unit: Unit
+    quote: str  # a verbatim substring of unit.body: the sentence that supports the statement
+
+    def to_json(self) -> dict:
+        u = self.unit
+        return {
+            "ref": self.ref,
+            "id": u.id,
+            "doc_id": u.doc_id,
+            "doc_title": u.doc_title,
+            "label": u.label,
+            "path": list(u.path),
+            "text": u.body,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What `Assistant.ask` returns.
+
+    `answer` carries [n] markers that point at `citations`; `found` is False when the documents
+    do not answer the question, and then `related` offers the nearest units; `query` is what was
+    actually searched after follow-up resolution; `notice` explains a fallback (e.g. the LLM
+    endpoint failed and the extractive answer is shown).
+    """
+
+    question: str
+    query: str
+    answer: str
+    found: bool
+    citations: tuple[Citation, ...] = ()
+    related: tuple[Hit, ...] = ()
+    notice: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "query": self.query,
+            "answer": self.answer,
+            "found": self.found,
+            "citations": [citation.to_json() for citation in self.citations],
+            "related": [hit.to_json() for hit in self.related],
+            "notice": self.notice,
+        }
