@@ -28,7 +28,79 @@ def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {"units": cmd_units}
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from .errors import IndexDamaged, IndexNotBuilt, IndexStale
+    from .index import build_index, load_index
+
+    if args.embedding_model:
+        settings = settings.with_overrides(embedding_model=args.embedding_model)
+    if args.if_needed:
+        try:
+            load_index(settings)
+            print(f"The index in {settings.index_dir} is up to date.", file=sys.stderr)
+            return 0
+        except (IndexNotBuilt, IndexStale, IndexDamaged) as reason:
+            print(f"Rebuilding: {reason}", file=sys.stderr)
+    report = build_index(settings)
+    for problem in report.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    print(
+        f"Built {report.index_dir}: {report.documents} documents, {report.units} units "
+        f"({report.searchable} searchable), embedder {report.embedder}, in {report.seconds:.1f} s.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _batch(path: Path) -> list[dict]:
+    """Reads a --batch file: one {"question", "history"} object per line."""
+    from .errors import AssistantError
+
+    items = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise AssistantError(f"Cannot read the batch file {path} ({error.__class__.__name__}); pass a UTF-8 JSONL file.") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            raise AssistantError(f"{path} line {number} is not valid JSON; write one object per line.") from None
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise AssistantError(f'{path} line {number} needs a "question" string.')
+        history = item.get("history", [])
+        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+            raise AssistantError(f'{path} line {number}: "history" must be a list of earlier questions.')
+        items.append({"question": item["question"], "history": history})
+    return items
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from .conversation import resolve_query
+    from .retrieval import Retriever
+
+    if not args.batch and args.query is None:
+        raise AssistantError("Give a QUERY or --batch FILE.")
+    retriever = Retriever.load(settings)
+    items = _batch(args.batch) if args.batch else [{"question": args.query, "history": []}]
+    queries = [resolve_query(item["question"], item["history"], retriever) for item in items]
+    results = retriever.search_batch(queries, k=args.k, doc=args.doc, mode=args.mode)
+    for item, query, hits in zip(items, queries, results, strict=True):
+        if args.json:
+            out = {"query": query, "hits": [hit.to_json() for hit in hits]}
+            if args.batch:
+                out = {"question": item["question"], **out}
+            _print_json(out)
+        else:
+            print(f"# {query}")
+            for rank, hit in enumerate(hits, start=1):
+                print(f"{rank}. [{hit.score:.3f}] 《{hit.unit.doc_title}》{hit.unit.label}\n   {hit.unit.body[:120]}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {"units": cmd_units, "build": cmd_build, "search": cmd_search}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     units = sub.add_parser("units", help="print the citable units of the corpus")
     units.add_argument("--doc", help="only this document id")
     units.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    build = sub.add_parser("build", help="build index/ from the corpus")
+    build.add_argument("--embedding-model", help="sentence-transformers model name or path (ASSISTANT_EMBEDDING_MODEL; default: local)")
+    build.add_argument("--if-needed", action="store_true", help="only when the index is missing or stale")
+
+    search = sub.add_parser("search", help="ranked units for a query")
+    search.add_argument("query", nargs="?", help="the question or search words")
+    search.add_argument("-k", type=int, default=5, help="how many hits (default 5)")
+    search.add_argument("--doc", help="only this document id")
+    search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+    search.add_argument("--batch", type=Path, help='JSONL file, one {"question", "history"} per line')
+    search.add_argument("--json", action="store_true", help="JSON output (one line per query)")
     return parser
 
 

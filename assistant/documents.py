@@ -56,6 +56,7 @@ def load_manifest(corpus_dir: Path) -> list[DocumentSpec]:
                 file=str(entry["file"]),
                 period=str(entry.get("period", "")),
                 issuer=str(entry.get("issuer", "")),
+                aliases=tuple(str(a) for a in entry.get("aliases", ()) if str(a).strip()),
             )
         )
     if not specs:

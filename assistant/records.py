@@ -25,6 +25,7 @@ class DocumentSpec:
     file: str
     period: str = ""
     issuer: str = ""
+    aliases: tuple[str, ...] = ()  # words by which a question names this document ("江苏", "指导意见")
 
 
 @dataclass(frozen=True)

@@ -20,3 +20,28 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def documents():
     return {document.spec.id: document for document in load_corpus(CORPUS)}
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory):
+    """Settings pointing at the shipped corpus and an index built once for the session."""
+    from assistant.config import Settings
+    from assistant.index import build_index
+
+    built = Settings(corpus_dir=CORPUS, index_dir=tmp_path_factory.mktemp("index") / "index")
+    build_index(built)
+    return built
+
+
+@pytest.fixture(scope="session")
+def index(settings):
+    from assistant.index import load_index
+
+    return load_index(settings)
+
+
+@pytest.fixture(scope="session")
+def retriever(index):
+    from assistant.retrieval import Retriever
+
+    return Retriever(index)

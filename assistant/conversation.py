@@ -1,0 +1,96 @@
+"""Conversation: turn a follow-up ("那沛县呢？", "其中重点沉陷区是多少？") into a self-contained query.
+
+No LLM: the earlier question supplies what the follow-up leaves out. A place (or year) in the
+follow-up replaces the one of the same kind in the earlier question; otherwise the follow-up's
+own words are searched together with the earlier question, weighted higher so they lead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from .lexical import Tokenizer
+
+# Openers and endings that mark an elliptical follow-up, and words that point back.
+_FOLLOW_OPENER = re.compile(r"^(那么?|那在|还有|另外|再问|然后|接着|同样|以及|而)")
+_FOLLOW_ENDING = re.compile(r"(呢|的呢|怎么样|如何)[？?。！!\s]*$")
+_ANAPHORA = re.compile(r"它们|它|其中|其他|其余|该|这些|那些|上述|前述|这个|那个|这一|此项")
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+_TRAILING = re.compile(r"[？?。！!\s]+$")
+_LEADING = re.compile(r"^(那么|那|还有|另外|再问|然后|接着|同样|以及|而)")
+MAX_TURNS = 3  # how far back a chain of follow-ups is followed
+
+
+class _Searcher(Protocol):
+    index: object
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The query to search and the readable form to show ("what was searched")."""
+
+    query: str
+    shown: str
+    rewritten: bool
+
+
+def _strip(question: str) -> str:
+    return _TRAILING.sub("", question.strip())
+
+
+def is_follow_up(question: str, tokenizer: Tokenizer) -> bool:
+    """True when the question leans on an earlier one (ellipsis or a word pointing back)."""
+    text = _strip(question)
+    if not text:
+        return False
+    if _FOLLOW_OPENER.search(text) or _FOLLOW_ENDING.search(question.strip()) or _ANAPHORA.search(text):
+        return True
+    return len(tokenizer.content_words(text)) <= 2 and len(text) <= 12
+
+
+def _kinds(text: str, tokenizer: Tokenizer) -> dict[str, list[str]]:
+    return {"place": tokenizer.places(text), "year": [y.replace(" ", "") for y in _YEAR.findall(text)]}
+
+
+def resolve(question: str, history: list[str], tokenizer: Tokenizer) -> Resolution:
+    """Resolves a question against the earlier questions of the conversation.
+
+    Args:
+        question: the new question.
+        history: earlier user questions, oldest first.
+        tokenizer: for places and content words.
+
+    Returns:
+        The query to search; `rewritten` is False when the question stands on its own.
+    """
+    question = question.strip()
+    earlier = [h for h in history if h and h.strip()][-MAX_TURNS:]
+    if not earlier or not is_follow_up(question, tokenizer):
+        return Resolution(question, question, False)
+    previous = resolve(earlier[-1], earlier[:-1], tokenizer).shown
+    base = _strip(previous)
+    focus = _LEADING.sub("", _strip(question))
+    focus = re.sub(r"(的呢|呢|怎么样|如何)$", "", focus).strip()
+
+    new, old = _kinds(focus, tokenizer), _kinds(base, tokenizer)
+    for kind in ("place", "year"):
+        if new[kind] and old[kind]:
+            rewritten = base
+            for before, after in zip(old[kind], new[kind], strict=False):
+                rewritten = rewritten.replace(before, after)
+            extra = focus
+            for word in new[kind]:
+                extra = extra.replace(word, "")
+            extra = extra.strip("，, 的")
+            shown = f"{rewritten}？" if not extra else f"{rewritten}，{extra}？"
+            return Resolution(shown, shown, True)
+    # The follow-up's own words lead; the earlier question supplies the topic.
+    shown = f"{base}——{_strip(question)}？"
+    return Resolution(f"{focus} {focus} {base}", shown, True)
+
+
+def resolve_query(question: str, history: list[str], retriever: _Searcher) -> str:
+    """The query to search for a question in a conversation (what the CLI and evaluation use)."""
+    return resolve(question, history, retriever.index.tokenizer).query

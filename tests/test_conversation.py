@@ -1,0 +1,39 @@
+"""Follow-ups are resolved from the earlier questions, without an LLM."""
+
+from assistant.conversation import is_follow_up, resolve
+
+
+def test_a_place_replaces_the_place_of_the_earlier_question(index):
+    r = resolve("那沛县呢？", ["贾汪区重点采煤沉陷区沉陷面积是多少？"], index.tokenizer)
+    assert (r.query, r.shown, r.rewritten) == ("沛县重点采煤沉陷区沉陷面积是多少？", "沛县重点采煤沉陷区沉陷面积是多少？", True)
+
+
+def test_a_pointing_word_carries_the_earlier_topic(index):
+    r = resolve("其中重点沉陷区是多少？", ["江苏要完成多少亩已有采煤沉陷区治理面积？"], index.tokenizer)
+    assert r.shown == "江苏要完成多少亩已有采煤沉陷区治理面积——其中重点沉陷区是多少？"
+    assert r.query == "其中重点沉陷区是多少 其中重点沉陷区是多少 江苏要完成多少亩已有采煤沉陷区治理面积"
+
+
+def test_chains_of_follow_ups_resolve_in_order(index):
+    r = resolve("铜山区呢？", ["贾汪区重点采煤沉陷区沉陷面积是多少？", "那沛县呢？"], index.tokenizer)
+    assert r.shown == "铜山区重点采煤沉陷区沉陷面积是多少？"
+
+
+def test_a_question_that_stands_alone_is_left_as_it_is(index):
+    r = resolve("江苏规划的规划期是哪几年？", ["贾汪区重点采煤沉陷区沉陷面积是多少？"], index.tokenizer)
+    assert (r.query, r.rewritten) == ("江苏规划的规划期是哪几年？", False)
+    assert resolve("那沛县呢？", [], index.tokenizer).rewritten is False
+
+
+def test_follow_up_detection(index):
+    t = index.tokenizer
+    assert is_follow_up("那沛县呢？", t)
+    assert is_follow_up("它们的面积分别是多少？", t)
+    assert is_follow_up("涉及多少人口？", t)
+    assert not is_follow_up("老矿区转型发展的发展原则有哪些？", t)
+
+
+def test_the_followup_is_searched_with_its_topic(retriever, index):
+    r = resolve("它们的面积分别是多少？", ["江苏有哪几个独立工矿区？"], index.tokenizer)
+    top = [h.unit.id for h in retriever.search(r.query, k=3)]
+    assert "jiangsu/box1/9" in top

@@ -1,0 +1,92 @@
+"""Search over the real corpus: rankings, filters, modes, determinism, and the LangChain adapter."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import AssistantError, CorpusError
+from assistant.index import build_index, load_index
+from assistant.retrieval import Retriever, interleave_documents, rrf, score_fusion
+from assistant.retriever_adapter import PolicyRetriever
+
+
+def ids(hits):
+    return [hit.unit.id for hit in hits]
+
+
+def test_a_numeric_question_finds_its_clause_first(retriever):
+    hits = retriever.search("江苏“十四五”要完成多少亩已有采煤沉陷区治理面积？", k=5)
+    # The clause with the target and the table row of the same indicator, in either order.
+    assert set(ids(hits[:2])) == {"jiangsu/ch4.1/p1", "jiangsu/table1/r11"}
+    assert len(hits) == 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_a_table_question_finds_the_row(retriever):
+    hits = retriever.search("历史遗留矿山（区）环境恢复治理率2025年目标是多少", k=3)
+    assert "jiangsu/table1/r10" in ids(hits)
+
+
+def test_a_heading_word_finds_the_clause(retriever):
+    assert retriever.search("老矿区的保障措施：拓展融资渠道", k=1)[0].unit.id == "coal/17"
+
+
+def test_document_filter_is_honoured(retriever):
+    for mode in ("bm25", "dense", "hybrid"):
+        hits = retriever.search("采煤沉陷区综合治理", k=10, doc="coal", mode=mode)
+        assert hits
+        assert {h.unit.doc_id for h in hits} == {"coal"}
+
+
+def test_an_unknown_document_or_mode_is_one_sentence(retriever):
+    with pytest.raises(CorpusError, match="no document with id 'shanxi'"):
+        retriever.search("老矿区", doc="shanxi")
+    with pytest.raises(AssistantError, match="Unknown search mode"):
+        retriever.search("老矿区", mode="magic")
+
+
+def test_cross_document_questions_get_both_documents(retriever):
+    hits = retriever.search("两份文件在人才方面分别怎么说？", k=4)
+    assert [h.unit.doc_id for h in hits[:2]] in (["coal", "jiangsu"], ["jiangsu", "coal"])
+
+
+def test_empty_and_unknown_queries_return_nothing(retriever):
+    assert retriever.search("", k=5, mode="bm25") == []
+    assert retriever.search("？？？", k=5) == []
+    assert retriever.search("qwxz", k=5, mode="dense") == []
+
+
+def test_batch_is_the_single_call_repeated(retriever):
+    queries = ["工业遗产保护利用", "那沛县呢", "老矿区人才支撑"]
+    batch = retriever.search_batch(queries, k=5)
+    assert [ids(hits) for hits in batch] == [ids(retriever.search(q, k=5)) for q in queries]
+
+
+def test_same_query_same_ranking_across_runs_and_rebuilds(retriever, settings, tmp_path):
+    query = "贾汪区重点采煤沉陷区沉陷面积"
+    first = [(h.unit.id, round(h.score, 6)) for h in retriever.search(query, k=10)]
+    assert [(h.unit.id, round(h.score, 6)) for h in retriever.search(query, k=10)] == first
+    rebuilt = settings.with_overrides(index_dir=tmp_path / "again")
+    build_index(rebuilt)
+    again = Retriever(load_index(rebuilt))
+    assert [(h.unit.id, round(h.score, 6)) for h in again.search(query, k=10)] == first
+
+
+def test_fusion_functions_are_deterministic():
+    assert rrf([[3, 1, 2], [1, 3]], [1.0, 1.0], 10) == [
+        (1, pytest.approx(1 / 11 + 1 / 12)),
+        (3, pytest.approx(1 / 11 + 1 / 12)),
+        (2, pytest.approx(1 / 13)),
+    ]
+    fused = score_fusion([(4, 10.0), (2, 5.0)], [(2, 0.9), (7, 0.5), (9, -0.2)], (1.0, 0.5))
+    assert fused == [(4, 1.0), (2, pytest.approx(0.95)), (7, 0.25), (9, 0.0)]
+    assert interleave_documents([(0, 3.0), (1, 2.0), (5, 1.0)], ["a", "a", "a", "a", "a", "b"], 3) == [(0, 3.0), (5, 1.0), (1, 2.0)]
+
+
+def test_langchain_adapter_returns_citable_documents(retriever):
+    documents = PolicyRetriever(retriever=retriever, k=3, doc="coal").invoke("强化人才支撑")
+    assert len(documents) == 3
+    first = documents[0]
+    assert first.metadata["id"] == "coal/18"
+    assert first.metadata["citation"] == "《煤炭行业“十四五”老矿区转型发展指导意见》（十八）强化人才支撑"
+    assert first.page_content.startswith("（十八）强化人才支撑。")
