@@ -2,7 +2,9 @@
 
 from .config import Settings
 from .documents import load_corpus, load_manifest
-from .errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
+from .errors import AssistantError, CorpusError, GoldFileError, IndexDamaged, IndexNotBuilt, IndexStale, ThresholdsError
+from .evaluation import Report, check_thresholds, load_thresholds, run_evaluation
+from .gold import GoldItem, load_gold
 from .records import DocumentSpec, ParsedDocument, Section, Unit
 from .structure import parse_document
 
@@ -10,14 +12,22 @@ __all__ = [
     "AssistantError",
     "CorpusError",
     "DocumentSpec",
+    "GoldFileError",
+    "GoldItem",
     "IndexDamaged",
     "IndexNotBuilt",
     "IndexStale",
     "ParsedDocument",
+    "Report",
     "Section",
     "Settings",
+    "ThresholdsError",
     "Unit",
+    "check_thresholds",
     "load_corpus",
+    "load_gold",
     "load_manifest",
+    "load_thresholds",
     "parse_document",
+    "run_evaluation",
 ]

@@ -23,3 +23,7 @@ class IndexDamaged(AssistantError):
 
 class GoldFileError(AssistantError):
     """A gold Q&A file is malformed; the message names the line and the field."""
+
+
+class ThresholdsError(AssistantError):
+    """An evaluation thresholds file is malformed."""
