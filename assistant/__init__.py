@@ -3,6 +3,7 @@
 from .config import Settings
 from .documents import load_corpus, load_manifest
 from .errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
+from .readers import read_document
 from .records import DocumentSpec, ParsedDocument, Section, Unit
 from .structure import parse_document
 
@@ -20,4 +21,5 @@ __all__ = [
     "load_corpus",
     "load_manifest",
     "parse_document",
+    "read_document",
 ]
