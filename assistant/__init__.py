@@ -1,7 +1,7 @@
 """A conversational retrieval assistant over Chinese policy plans, citing the clause behind every statement."""
 
 from .config import Settings
-from .documents import load_corpus, load_manifest
+from .documents import load_corpus, load_corpus_report, load_manifest
 from .errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
 from .readers import read_document
 from .records import DocumentSpec, ParsedDocument, Section, Unit
@@ -19,6 +19,7 @@ __all__ = [
     "Settings",
     "Unit",
     "load_corpus",
+    "load_corpus_report",
     "load_manifest",
     "parse_document",
     "read_document",

@@ -11,6 +11,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from assistant import records
+from assistant.documents import load_corpus, load_corpus_report
 from assistant.errors import CorpusError
 from assistant.readers import read_document
 from assistant.records import DocumentSpec
@@ -349,3 +350,99 @@ def test_each_unreadable_file_raises_one_sentence_naming_it(tmp_path):
         f"{tmp_path / 'missing.txt'} does not exist; check the file name.",
     ]
 
+
+# -- the corpus folder -----------------------------------------------------------------------------
+def write_manifest(folder: Path, entries: list[tuple[str, str]]) -> None:
+    folder.mkdir(exist_ok=True)
+    text = "".join(f'[[document]]\nid = "{doc_id}"\ntitle = "{doc_id} 规划"\nfile = "{file}"\n\n' for doc_id, file in entries)
+    (folder / "documents.toml").write_text(text, encoding="utf-8")
+
+
+def bad_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    write_manifest(
+        folder,
+        [
+            ("good", "good.txt"),
+            ("empty", "empty.txt"),
+            ("image", "image.txt"),
+            ("broken", "broken.pdf"),
+            ("sheet", "sheet.xlsx"),
+            ("missing", "missing.txt"),
+            ("word", "plan.docx"),
+        ],
+    )
+    (folder / "good.txt").write_bytes(PLAN.encode("gbk"))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(PNG)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\nthis is not really a pdf\n")
+    (folder / "sheet.xlsx").write_bytes(b"PK\x03\x04")
+    document = docx.Document()
+    document.add_paragraph("第一条 为推动示例地区转型发展，制定本规划。")
+    document.save(folder / "plan.docx")
+    return folder
+
+
+def test_the_report_names_each_bad_file_in_one_sentence_and_keeps_the_good_ones(tmp_path):
+    folder = bad_corpus(tmp_path)
+    documents, problems = load_corpus_report(folder)
+    assert [(d.spec.id, len(d.units)) for d in documents] == [("good", 6), ("word", 1)]
+    assert problems == [
+        f"{folder / 'empty.txt'} is empty; put the document's text in it or remove it from the corpus.",
+        f"{folder / 'image.txt'} is not a text file (it looks binary or its encoding is unknown); save it as UTF-8 text and rebuild.",
+        f"{folder / 'broken.pdf'} is not a readable PDF (it is damaged or its encryption is not supported); "
+        "export it again or supply a .txt or .docx version.",
+        f"{folder / 'sheet.xlsx'} has an unsupported file type (.xlsx); use .txt, .md, .docx or .pdf.",
+        f"{folder / 'missing.txt'} is listed in documents.toml but does not exist; add the file or remove its entry.",
+    ]
+
+
+def test_strict_loading_raises_at_the_first_bad_file(tmp_path):
+    folder = bad_corpus(tmp_path)
+    expected = f"{folder / 'empty.txt'} is empty; put the document's text in it or remove it from the corpus."
+    with pytest.raises(CorpusError) as caught:
+        load_corpus_report(folder, strict=True)
+    assert str(caught.value) == expected
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(folder)
+    assert str(caught.value) == expected
+    assert [d.spec.id for d in load_corpus(folder, "word")] == ["word"]
+
+
+def test_a_file_without_a_manifest_entry_gets_an_id_a_title_and_a_warning(tmp_path):
+    folder = tmp_path / "corpus"
+    write_manifest(folder, [("plan", "listed.txt")])
+    (folder / "listed.txt").write_text(PLAN, encoding="utf-8")
+    (folder / "Plan.md").write_text("# 专项行动方案\n\n第一条 加快发展。\n", encoding="utf-8")
+    long_title = "关于推动示例地区老工业基地调整改造和资源型城市转型发展的实施方案（征求意见稿）以及配套政策说明"
+    (folder / "示例方案.txt").write_text(f"{long_title}\n\n第一条 加快发展。\n", encoding="gbk")
+    (folder / "README.md").write_text("# 说明\n", encoding="utf-8")
+    (folder / ".notes.txt").write_text("隐藏文件\n", encoding="utf-8")
+    (folder / "~$lock.docx").write_bytes(b"lock")
+    (folder / "data.xlsx").write_bytes(b"PK\x03\x04")
+
+    documents, problems = load_corpus_report(folder, strict=True)
+    assert [(d.spec.id, d.spec.title, d.spec.file) for d in documents] == [
+        ("plan", "plan 规划", "listed.txt"),
+        ("plan-2", "专项行动方案", "Plan.md"),
+        ("doc-ad8a3d59", long_title[:60], "示例方案.txt"),
+    ]
+    assert problems == [
+        f"{folder / 'Plan.md'} has no entry in documents.toml; gave it the id plan-2 and titled it “专项行动方案” from its first line; "
+        "add an entry to name it.",
+        f"{folder / '示例方案.txt'} has no entry in documents.toml; gave it the id doc-ad8a3d59 and titled it “{long_title[:60]}” "
+        "from its first line; add an entry to name it.",
+        f"{folder / 'data.xlsx'} is not a .txt, .md, .docx or .pdf file, so it was left out; convert it to include it.",
+    ]
+    assert [u.id for u in documents[1].units] == ["plan-2/h1", "plan-2/h1.1"]
+    assert [d.spec.id for d in load_corpus(folder, "doc-ad8a3d59")] == ["doc-ad8a3d59"]
+
+
+def test_a_folder_without_a_manifest_is_read_file_by_file(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(folder)
+    assert str(caught.value) == f"{folder / 'documents.toml'} is missing; add a [[document]] entry (id, title, short, file) for each plan."
+    (folder / "Coal Plan (2021).txt").write_text(PLAN, encoding="utf-8")
+    assert [(d.spec.id, d.spec.title) for d in load_corpus(folder)] == [("coal-plan-2021", "示例规划")]
