@@ -1,23 +1,27 @@
 """A conversational retrieval assistant over Chinese policy plans, citing the clause behind every statement."""
 
 from .config import Settings
-from .documents import load_corpus, load_manifest
+from .documents import load_corpus, load_corpus_report, load_manifest
 from .errors import AssistantError, CorpusError, GoldFileError, IndexDamaged, IndexNotBuilt, IndexStale, ThresholdsError
 from .evaluation import Report, check_thresholds, load_thresholds, run_evaluation
 from .gold import GoldItem, load_gold
-from .records import DocumentSpec, ParsedDocument, Section, Unit
+from .readers import read_document
+from .records import Citation, DocumentSpec, Hit, ParsedDocument, Reply, Section, Unit
 from .structure import parse_document
 
 __all__ = [
     "AssistantError",
+    "Citation",
     "CorpusError",
     "DocumentSpec",
     "GoldFileError",
     "GoldItem",
+    "Hit",
     "IndexDamaged",
     "IndexNotBuilt",
     "IndexStale",
     "ParsedDocument",
+    "Reply",
     "Report",
     "Section",
     "Settings",
@@ -25,9 +29,11 @@ __all__ = [
     "Unit",
     "check_thresholds",
     "load_corpus",
+    "load_corpus_report",
     "load_gold",
     "load_manifest",
     "load_thresholds",
     "parse_document",
+    "read_document",
     "run_evaluation",
 ]

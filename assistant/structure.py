@@ -326,6 +326,8 @@ class _Builder:
         body = _CLAUSE_NUMBER.sub("", text, count=1)
         end = body.find("。")
         title = body[:end] if 0 < end <= 40 else ""
+        if end < 0 and len(block.lines) == 1 and len(body) <= 40 and not re.search(r"[，；：！？]", body):
+            title = body  # "（一）加强组织领导" alone in its paragraph (a Word heading): a heading, its body follows
         heading = f"（{block.number}）{title}" if block.kind == "clause" else f"第{block.number}条 {title}".strip()
         self.open(block.kind, block.number, title, heading, slug, heading, level)
         self.box_open = False

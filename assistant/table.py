@@ -21,6 +21,7 @@ class Row:
     columns: tuple[str, ...]  # header names
     cells: tuple[str, ...]  # one value per column, merged cells filled from the row above
     note: str = ""  # what a trailing * means ("五年累计数")
+    numbered: bool = True  # the first cell is the row's number (False for Word / markdown tables without one)
 
     @property
     def text(self) -> str:
@@ -37,7 +38,7 @@ class Row:
         """The row's indicator / item name without its footnote mark."""
         index = self._column("指标", "项目", "名称", "内容")
         if index < 0:
-            index = 1 if len(self.cells) > 1 else 0
+            index = 1 if self.numbered and len(self.cells) > 1 else 0
         return self.cells[index].rstrip("*＊")
 
     def sentence(self, table_label: str) -> str:
@@ -45,7 +46,7 @@ class Row:
         number = self._column("序号", "编号")
         name = self._column("指标", "项目", "名称", "内容")
         if name < 0:
-            name = 1 if len(self.cells) > 1 else 0
+            name = 1 if self.numbered and len(self.cells) > 1 else 0
         unit_col = self._column("单位")
         category = self._column("类别", "分类", "领域")
         unit = self.cells[unit_col] if unit_col >= 0 else ""
@@ -105,10 +106,11 @@ def parse_table(lines: list[Line], note: str = "") -> Table:
     """
     meaning = _NOTE_MEANING.match(note.strip())
     note_text = meaning.group(1) if meaning else ""
+    segments = [segment for segment in _segments(lines) if segment.split()]
     header: list[str] = []
     raw_rows: list[tuple[str, list[str]]] = []
     expected = 1
-    for segment in _segments(lines):
+    for segment in segments:
         tokens = segment.split()
         if not tokens:
             continue
@@ -119,6 +121,8 @@ def parse_table(lines: list[Line], note: str = "") -> Table:
             raw_rows[-1][1].extend(tokens)
         else:
             header.extend(tokens)
+    if not raw_rows and len(segments) > 1:
+        return _unnumbered(segments, note_text)
     width = max([len(header)] + [len(cells) + 1 for _, cells in raw_rows]) if raw_rows else len(header)
     columns = tuple(header) if len(header) == width else tuple(header + [f"列{i + 1}" for i in range(len(header), width)])
     rows: list[Row] = []
@@ -130,3 +134,16 @@ def parse_table(lines: list[Line], note: str = "") -> Table:
         rows.append(Row(number, printed, columns, (number, *filled), note_text))
         previous = filled
     return Table(tuple(header), tuple(rows))
+
+
+def _unnumbered(segments: list[str], note: str) -> Table:
+    """A table whose rows carry no number: the first line is the header, each later line a row."""
+    header = segments[0].split()
+    body = [segment.split() for segment in segments[1:]]
+    width = max(len(header), *(len(cells) for cells in body))
+    columns = tuple(header + [f"列{i + 1}" for i in range(len(header), width)])
+    rows = tuple(
+        Row(str(number), tuple(cells), columns, tuple(cells + [""] * (width - len(cells))), note, numbered=False)
+        for number, cells in enumerate(body, start=1)
+    )
+    return Table(tuple(header), rows)

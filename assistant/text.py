@@ -54,9 +54,11 @@ def squeeze(text: str) -> str:
 def physical_lines(raw: str) -> list[Line]:
     """Splits raw text into printed lines, dropping page numbers and extraction blank lines.
 
-    Extractions that print an empty line after every line are detected; in them an empty line
-    means nothing and only a whitespace-only line marks a break. Elsewhere an empty line is a
-    paragraph break.
+    Extractions that print an empty line after every line are detected (nearly every line is
+    followed by an empty one, and many of those lines are wrapped mid-sentence at full width);
+    in them an empty line means nothing and only a whitespace-only line marks a break. Elsewhere,
+    as in text with one paragraph per line and blank lines between (Word, markdown, typed text),
+    an empty line is a paragraph break.
 
     Args:
         raw: the document as read.
@@ -67,8 +69,10 @@ def physical_lines(raw: str) -> list[Line]:
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", "  ").replace("\ufeff", "")
     rows = raw.split("\n")
     texts = [i for i, row in enumerate(rows) if row.strip()]
-    followed_by_empty = sum(1 for i in texts if i + 1 < len(rows) and rows[i + 1] == "")
-    doubled = bool(texts) and followed_by_empty >= 0.8 * len(texts)
+    followed = [rows[i].strip() for i in texts if i + 1 < len(rows) and rows[i + 1] == ""]
+    width = usual_width([display_width(rows[i].strip()) for i in texts])
+    wrapped = sum(1 for text in followed if not text.endswith(SENTENCE_END) and display_width(text) >= 0.8 * width)
+    doubled = bool(texts) and len(followed) >= 0.8 * len(texts) and wrapped >= 0.3 * len(followed)
 
     lines: list[Line] = []
     for number, row in enumerate(rows, start=1):
@@ -89,7 +93,12 @@ def physical_lines(raw: str) -> list[Line]:
 
 def page_width(lines: list[Line]) -> int:
     """The usual width of a full printed line (the most common of the wider widths)."""
-    widths = sorted(display_width(line.text) for line in lines if not line.blank)
+    return usual_width([display_width(line.text) for line in lines if not line.blank])
+
+
+def usual_width(widths: list[int]) -> int:
+    """The most common of the wider half of some line widths (0 for none)."""
+    widths = sorted(widths)
     if not widths:
         return 0
     upper = widths[len(widths) // 2 :]

@@ -174,3 +174,23 @@ def test_a_document_without_headings_falls_back_to_paragraphs():
         ("demo/p1", "paragraph", "这是第一段，没有任何标题。"),
         ("demo/p2", "paragraph", "这是第二段，也没有标题，但它足够长。"),
     ]
+
+
+def test_a_clause_heading_alone_in_its_paragraph_is_a_heading_over_its_body():
+    # Word headings and markdown give "（一）加强组织领导" a paragraph of its own, without a full stop.
+    raw = "一、保障措施\n\n（一）加强组织领导\n\n加强组织领导。各地要建立工作机制。\n"
+    doc = parse_document(SPEC, raw)
+    assert [(u.id, u.kind, u.label, u.path) for u in doc.units] == [
+        ("demo/part1", "heading", "一、保障措施", ()),
+        ("demo/1", "heading", "（一）加强组织领导", ("一、保障措施",)),
+        ("demo/1/p1", "paragraph", "（一）加强组织领导 加强组织领导", ("一、保障措施", "（一）加强组织领导")),
+    ]
+
+
+def test_a_table_without_a_number_column_has_one_row_per_line():
+    raw = "表 1 主要指标\n指标 2020年 2025年\n产值 100 200\n就业 10 20\n\n第一条 以上指标按年度考核。\n"
+    rows = [u for u in parse_document(SPEC, raw).units if u.kind == records.TABLE_ROW]
+    assert [(u.id, u.label, u.text, u.sentence) for u in rows] == [
+        ("demo/table1/r1", "表1 第1项 产值", "产值 100 200", "表1 第1项 产值：2020年 100，2025年 200"),
+        ("demo/table1/r2", "表1 第2项 就业", "就业 10 20", "表1 第2项 就业：2020年 10，2025年 20"),
+    ]
