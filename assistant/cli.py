@@ -100,7 +100,48 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {"units": cmd_units, "build": cmd_build, "search": cmd_search}
+def _print_reply(reply) -> None:
+    print(reply.answer)
+    if reply.query and reply.query != reply.question:
+        print(f"（检索：{reply.query}）")
+    for citation in reply.citations:
+        unit = citation.unit
+        print(f"[{citation.ref}] 《{unit.doc_title}》{unit.label}")
+    if reply.notice:
+        print(f"注：{reply.notice}")
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .answer import Assistant
+
+    if not args.batch and args.question is None:
+        raise AssistantError("Give a QUESTION or --batch FILE.")
+    assistant = Assistant.load(settings)
+    items = _batch(args.batch) if args.batch else [{"question": args.question, "history": args.history or []}]
+    for item in items:
+        reply = assistant.ask(item["question"], item["history"], doc=args.doc)
+        if args.json:
+            data = reply.to_json()
+            data["question"] = item["question"]
+            _print_json(data)
+        else:
+            _print_reply(reply)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluation import main_eval
+
+    return main_eval(settings, args.gold, args.out, args.quiet)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "units": cmd_units,
+    "build": cmd_build,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "eval": cmd_eval,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,6 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     search.add_argument("--batch", type=Path, help='JSONL file, one {"question", "history"} per line')
     search.add_argument("--json", action="store_true", help="JSON output (one line per query)")
+
+    ask = sub.add_parser("ask", help="a cited answer to a question")
+    ask.add_argument("question", nargs="?", help="the question, in Chinese")
+    ask.add_argument("--history", nargs="*", metavar="Q", help="earlier questions of the conversation, oldest first")
+    ask.add_argument("--doc", help="only this document id")
+    ask.add_argument("--batch", type=Path, help='JSONL file, one {"question", "history"} per line')
+    ask.add_argument("--json", action="store_true", help="JSON output (one line per question)")
+
+    evaluate = sub.add_parser("eval", help="evaluate retrieval and answers on a gold set; writes a report")
+    evaluate.add_argument("--gold", type=Path, help="gold JSONL file (default eval/gold.jsonl)")
+    evaluate.add_argument("--out", type=Path, help="report folder (default eval/reports/latest)")
+    evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 

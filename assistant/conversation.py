@@ -34,6 +34,8 @@ class Resolution:
     query: str
     shown: str
     rewritten: bool
+    focus: str = ""  # the follow-up's own words when they were searched together with an earlier question
+    context: str = ""  # the earlier question they were searched with
 
 
 def _strip(question: str) -> str:
@@ -88,7 +90,7 @@ def resolve(question: str, history: list[str], tokenizer: Tokenizer) -> Resoluti
             return Resolution(shown, shown, True)
     # The follow-up's own words lead; the earlier question supplies the topic.
     shown = f"{base}——{_strip(question)}？"
-    return Resolution(f"{focus} {focus} {base}", shown, True)
+    return Resolution(f"{focus} {focus} {base}", shown, True, focus=focus, context=base)
 
 
 def resolve_query(question: str, history: list[str], retriever: _Searcher) -> str:

@@ -362,7 +362,6 @@ def main_eval(settings: Settings, gold: Path | None, out: Path | None, quiet: bo
     from .baseline import BaselineRetriever
     from .documents import load_corpus
     from .report import headline_text
-    from .retrieval import Retriever
 
     gold = Path(gold) if gold is not None else DEFAULT_GOLD
     out = Path(out) if out is not None else DEFAULT_OUT
@@ -370,13 +369,14 @@ def main_eval(settings: Settings, gold: Path | None, out: Path | None, quiet: bo
     thresholds_path = gold.parent / THRESHOLDS_FILE
     thresholds = load_thresholds(thresholds_path) if thresholds_path.is_file() else {}
 
-    retriever = Retriever.load(settings)
+    assistant = Assistant.load(settings)
+    retriever = assistant.retriever
     baseline = BaselineRetriever.from_corpus(settings.corpus_dir)
     retrievers: dict[str, SearchFn] = {
         mode: (lambda queries, mode=mode: retriever.search_batch(queries, k=DEPTH, mode=mode)) for mode in ("bm25", "dense", "hybrid")
     }
     retrievers["baseline"] = lambda queries: baseline.search_batch(queries, DEPTH)
-    report = run_evaluation(items, retrievers, Assistant.load(settings), out, progress=not quiet, gold_path=gold)
+    report = run_evaluation(items, retrievers, assistant, out, progress=not quiet, gold_path=gold)
 
     failures = check_thresholds(report, thresholds)
     print(headline_text(report))

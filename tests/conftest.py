@@ -45,3 +45,10 @@ def retriever(index):
     from assistant.retrieval import Retriever
 
     return Retriever(index)
+
+
+@pytest.fixture(scope="session")
+def assistant(index, settings):
+    from assistant.answer import Assistant
+
+    return Assistant(index, settings)

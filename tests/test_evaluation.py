@@ -526,11 +526,6 @@ def test_main_eval_builds_the_configurations_prints_the_headline_and_gates(tmp_p
     calls: list[tuple] = []
 
     class Retriever:
-        @classmethod
-        def load(cls, settings):
-            calls.append(("Retriever.load", settings.corpus_dir))
-            return cls()
-
         def search_batch(self, queries, k, doc=None, mode="hybrid"):
             calls.append(("search_batch", mode, k))
             return [[Hit(space, 1.0)] if mode == "hybrid" else [] for _ in queries]
@@ -546,8 +541,11 @@ def test_main_eval_builds_the_configurations_prints_the_headline_and_gates(tmp_p
             return [[] for _ in queries]
 
     class Assistant:
+        retriever = Retriever()
+
         @classmethod
         def load(cls, settings):
+            calls.append(("Assistant.load", settings.corpus_dir))
             return cls()
 
         def resolve(self, question, history):
@@ -556,13 +554,13 @@ def test_main_eval_builds_the_configurations_prints_the_headline_and_gates(tmp_p
         def ask(self, question, history=None, doc=None):
             return Reply(question, question, "“一体、多翼、多元产业协同”的空间格局[1]", True, (Citation(1, space, "一体、多翼"),))
 
-    for name, value in (("retrieval", Retriever), ("baseline", BaselineRetriever), ("answer", Assistant)):
+    for name, value in (("baseline", BaselineRetriever), ("answer", Assistant)):
         monkeypatch.setitem(sys.modules, f"assistant.{name}", types.SimpleNamespace(**{value.__name__: value}))
 
     settings = Settings(corpus_dir=corpus_dir)
     assert main_eval(settings, gold, tmp_path / "report", quiet=True) == 1
     assert calls == [
-        ("Retriever.load", corpus_dir),
+        ("Assistant.load", corpus_dir),
         ("BaselineRetriever.from_corpus", corpus_dir),
         ("search_batch", "bm25", 10),
         ("search_batch", "dense", 10),

@@ -1,0 +1,129 @@
+"""Answer: the public `Assistant` — resolve, search, then compose a cited extractive answer or refuse.
+
+Every statement in an answer is a sentence quoted verbatim from a unit and ends with the marker
+of that unit; a question the documents do not answer gets `found=False` and the nearest units.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from .composition import Candidate, QuestionShape, compose, shape_of
+from .config import Settings
+from .conversation import resolve
+from .evidence import Scorer
+from .index import Index, ensure_index, load_index
+from .records import Citation, Hit, Reply
+from .retrieval import Retriever
+
+MAX_QUESTION = 500  # characters kept for search; longer input is cut, never rejected
+SEARCH_K = 8
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+def clean_question(question: object) -> str:
+    """Text of a question with control characters removed, white space folded and length capped."""
+    text = question if isinstance(question, str) else ("" if question is None else str(question))
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+    return re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a question was not answered, in words for the reply."""
+
+    reason: str
+
+
+class Assistant:
+    """Answers questions over an index. `ask` never raises for bad questions: it returns a Reply."""
+
+    def __init__(self, index: Index, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.index = index
+        self.retriever = Retriever(index)
+        self.scorer = Scorer(index)
+        self._llm = None
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, build: bool = False) -> Assistant:
+        """Loads the index (building it first when `build` and it is missing or stale).
+
+        Raises:
+            IndexNotBuilt, IndexStale, IndexDamaged: without `build`, when the index is not usable.
+        """
+        settings = settings or Settings.from_env()
+        index = ensure_index(settings) if build else load_index(settings)
+        return cls(index, settings)
+
+    @property
+    def llm(self):
+        """The optional LLM writer, created on first use when an endpoint is configured."""
+        if self._llm is None and self.settings.llm_enabled:
+            from .llm import LLMWriter
+
+            self._llm = LLMWriter(self.settings)
+        return self._llm
+
+    def resolve(self, question: str, history: list[str] | tuple[str, ...] = ()) -> str:
+        """The query searched for a question in a conversation (readable form)."""
+        return resolve(clean_question(question), [clean_question(h) for h in history], self.index.tokenizer).shown
+
+    def ask(self, question: str, history: list[str] | tuple[str, ...] | None = None, doc: str | None = None) -> Reply:
+        """Answers a question, citing the unit behind every sentence.
+
+        Args:
+            question: the user's question (any text; bad input gets a helpful reply).
+            history: earlier user questions of the conversation, oldest first.
+            doc: only this document id (None: all documents).
+
+        Returns:
+            A Reply; `found` is False when the documents do not answer the question.
+
+        Raises:
+            CorpusError: `doc` is not a document of the index.
+        """
+        text = clean_question(question)
+        history = [clean_question(h) for h in (history or []) if clean_question(h)]
+        if doc:
+            self.index.doc_range(doc)  # unknown ids fail loudly: it is a caller's mistake
+        if not re.search(r"[\w\u3400-\u9fff]", text):
+            return Reply(
+                question=text,
+                query="",
+                answer="请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”",
+                found=False,
+            )
+        resolution = resolve(text, history, self.index.tokenizer)
+        hits = self.retriever.search(resolution.query, k=SEARCH_K, doc=doc)
+        shape = shape_of(resolution.focus or text, resolution.shown, self.retriever)
+        candidates = self.scorer.candidates(resolution.query, hits, shape, resolution.focus)
+        refusal = self.scorer.refusal(resolution.query, shape, candidates)
+        if refusal is not None:
+            return self._refuse(text, resolution.shown, hits, refusal)
+        answer, citations = compose(candidates, shape, self.index, resolution.query, resolution.focus)
+        reply = Reply(question=text, query=resolution.shown, answer=answer, found=True, citations=citations)
+        if self.llm is not None:
+            reply = self.llm.rewrite(reply, [c.unit for c in candidates[:SEARCH_K]] or [h.unit for h in hits])
+        return reply
+
+    def _refuse(self, question: str, query: str, hits: list[Hit], refusal: Refusal) -> Reply:
+        related = tuple(hits[:3])
+        lines = [f"文件中没有找到能回答这个问题的内容（{refusal.reason}）。", f"检索内容：{query}"]
+        if related:
+            lines.append("以下条款可能相关：" + "；".join(f"《{h.unit.doc_title}》{h.unit.label}" for h in related) + "。")
+        return Reply(question=question, query=query, answer="\n".join(lines), found=False, related=related)
+
+    def ask_batch(self, items: list[dict], doc: str | None = None) -> list[Reply]:
+        """`ask` for each {"question", "history"} item."""
+        return [self.ask(item["question"], item.get("history", []), doc=doc) for item in items]
+
+
+def renumber(reply: Reply, citations: list[Citation]) -> Reply:
+    """The reply with citations replaced (used by the LLM writer after checking)."""
+    return replace(reply, citations=tuple(citations))
+
+
+__all__ = ["Assistant", "Candidate", "QuestionShape", "Refusal", "clean_question"]

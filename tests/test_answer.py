@@ -1,0 +1,109 @@
+"""Cited extractive answers, refusals and follow-ups on the real corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import CorpusError
+
+GOLD = Path(__file__).resolve().parents[1] / "eval" / "gold.jsonl"
+
+
+def test_a_numeric_answer_quotes_the_sentence_with_its_figure(assistant):
+    reply = assistant.ask("江苏“十四五”要完成多少亩已有采煤沉陷区治理面积？")
+    assert reply.found is True
+    assert reply.answer == (
+        "按照国家采煤沉陷区综合治理相关规划要求，完成已有采煤沉陷区治理面积42784亩（其中重点采煤沉陷区治理面积17788亩）"
+        "等我省“十四五”采煤沉陷区综合治理目标任务。[1]"
+    )
+    (citation,) = reply.citations
+    assert (citation.ref, citation.unit.id, citation.unit.label) == (1, "jiangsu/ch4.1/p1", "第四章第一节 加强采煤沉陷区综合治理")
+    assert citation.quote in citation.unit.body
+
+
+def test_a_list_question_naming_a_heading_lists_its_clauses(assistant):
+    reply = assistant.ask("老矿区转型发展的发展原则有哪些？")
+    assert reply.answer == "坚持以矿工为中心。[1]坚持改革创新。[2]坚持统筹谋划。[3]坚持绿色低碳发展。[4]坚持数字赋能转型。[5]"
+    assert [c.unit.id for c in reply.citations] == [f"coal/5/p{n}" for n in range(1, 6)]
+
+
+def test_a_table_question_reads_the_row_as_a_sentence(assistant):
+    reply = assistant.ask("表1中历史遗留矿山（区）环境恢复治理率2020年实际和2025年目标是多少？")
+    assert reply.citations[0].unit.id == "jiangsu/table1/r10"
+    assert "2020年实际 25%，2025年目标 60%" in reply.answer
+
+
+def test_a_follow_up_is_resolved_and_shows_what_was_searched(assistant):
+    reply = assistant.ask("那沛县呢？", history=["贾汪区重点采煤沉陷区沉陷面积是多少？"])
+    assert reply.query == "沛县重点采煤沉陷区沉陷面积是多少？"
+    assert reply.answer == "沛县重点采煤沉陷区沉陷面积约54.48平方公里，涉及16.55万人。[1]"
+    assert reply.citations[0].unit.id == "jiangsu/box1/7"
+
+
+def test_a_cross_document_question_answers_for_each_document(assistant):
+    reply = assistant.ask("两份文件在人才方面分别怎么说？")
+    assert {c.unit.doc_id for c in reply.citations} == {"coal", "jiangsu"}
+    assert reply.answer.count("《") == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("苏州市老工业区的面积是多少？", "文件没有涉及“苏州市”"),
+        ("到2035年江苏老工业地区高新技术产业产值比重要达到多少？", "文件没有涉及2035年"),
+        ("南京地铁2号线延长线什么时候建成？", "文件没有涉及“2号线”"),
+        ("常州天宁雕庄老工业区涉及多少人口？", "文件中没有给出所问的数字"),
+        ("明天徐州的天气怎么样？", "检索到的条款与问题不相符"),
+    ],
+)
+def test_questions_the_documents_do_not_answer_are_refused_helpfully(assistant, question, reason):
+    reply = assistant.ask(question)
+    assert reply.found is False
+    assert reply.citations == ()
+    assert f"（{reason}）" in reply.answer
+    assert reply.related
+    assert reply.answer.endswith("。")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "？？！", None])
+def test_empty_questions_get_a_prompt_not_an_error(assistant, question):
+    reply = assistant.ask(question)
+    assert (reply.found, reply.citations) == (False, ())
+    assert reply.answer.startswith("请输入一个问题")
+
+
+def test_a_huge_question_is_answered_in_bounded_time(assistant):
+    started = time.perf_counter()
+    reply = assistant.ask("采煤沉陷区" * 4000)
+    assert len(reply.question) == 500
+    assert time.perf_counter() - started < 10
+
+
+def test_the_document_filter_is_honoured(assistant):
+    reply = assistant.ask("采煤沉陷区综合治理有什么要求？", doc="coal")
+    assert {c.unit.doc_id for c in reply.citations} <= {"coal"}
+    with pytest.raises(CorpusError):
+        assistant.ask("采煤沉陷区", doc="nope")
+
+
+def test_every_gold_answer_quotes_verbatim_and_every_marker_points_at_a_citation(assistant):
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        reply = assistant.ask(item["question"], item["history"])
+        refs = [c.ref for c in reply.citations]
+        assert refs == list(range(1, len(refs) + 1)), item["id"]
+        assert len({c.unit.id for c in reply.citations}) == len(refs), item["id"]
+        for citation in reply.citations:
+            assert citation.quote and citation.quote in citation.unit.body, item["id"]
+        markers = [int(m) for m in re.findall(r"\[(\d+)\]", reply.answer)]
+        assert set(markers) == set(refs), item["id"]
+        if reply.found:
+            # every statement ends with its marker
+            for statement in re.split(r"(?<=\])", reply.answer.strip()):
+                if statement.strip():
+                    assert re.search(r"\[\d+\]$", statement.strip()), (item["id"], statement)
