@@ -1,5 +1,6 @@
 """A conversational retrieval assistant over Chinese policy plans, citing the clause behind every statement."""
 
+from .answer import Assistant
 from .config import Settings
 from .documents import load_corpus, load_corpus_report, load_manifest
 from .errors import AssistantError, CorpusError, GoldFileError, IndexDamaged, IndexNotBuilt, IndexStale, ThresholdsError
@@ -7,9 +8,11 @@ from .evaluation import Report, check_thresholds, load_thresholds, run_evaluatio
 from .gold import GoldItem, load_gold
 from .readers import read_document
 from .records import Citation, DocumentSpec, Hit, ParsedDocument, Reply, Section, Unit
+from .retrieval import Retriever
 from .structure import parse_document
 
 __all__ = [
+    "Assistant",
     "AssistantError",
     "Citation",
     "CorpusError",
@@ -23,6 +26,7 @@ __all__ = [
     "ParsedDocument",
     "Reply",
     "Report",
+    "Retriever",
     "Section",
     "Settings",
     "ThresholdsError",
