@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .evidence import Candidate, sentences
 from .records import Citation, Unit
-from .text import squeeze
+from .text import heading_title, squeeze
 
 if TYPE_CHECKING:
     from .index import Index
@@ -107,11 +107,6 @@ def _first_sentence(unit: Unit) -> str:
     return match.group(0) if match else unit.body
 
 
-def _title(heading: str) -> str:
-    """A heading without its numbering: "（五）发展原则" -> "发展原则"."""
-    return re.sub(r"^[（(]?[一二三四五六七八九十\d]+[）)、.]?\s*|^第.+?[章节条]\s*|^(专栏|表)\s*\d+\s*", "", heading)
-
-
 def _named_family(query: str, candidates: list[Candidate], index: Index) -> list[Unit]:
     """The units under a heading the question names ("发展原则", "保障措施"), in document order.
 
@@ -123,7 +118,7 @@ def _named_family(query: str, candidates: list[Candidate], index: Index) -> list
         rank.setdefault(candidate.unit.path, position)
     families: dict[tuple[str, ...], list[Unit]] = {}
     for unit in index.rows:
-        if unit.path and len(_title(unit.path[-1])) >= 2 and squeeze(_title(unit.path[-1])) in wanted:
+        if unit.path and len(heading_title(unit.path[-1])) >= 2 and squeeze(heading_title(unit.path[-1])) in wanted:
             families.setdefault(unit.path, []).append(unit)
     ranked = sorted((path for path in families if path in rank), key=lambda path: rank[path])
     for path in ranked:

@@ -11,9 +11,12 @@ from .config import Settings
 from .errors import AssistantError
 from .index import Index, load_index
 from .records import Hit
+from .text import heading_title, squeeze
 
 MODES = ("bm25", "dense", "hybrid")
 CANDIDATES = 50  # per side, before fusion
+MIN_HEADING = 4  # a heading title this long named in a question lifts the units under it
+MAX_FAMILY = 8
 # "两份文件分别怎么说", "对比", "异同": the question wants each document's part.
 _CROSS = re.compile(r"两份|两个文件|两个规划|两部|两者|二者|双方|对比|比较|异同|分别怎么|各自怎么|都提到|共同点|不同点")
 
@@ -95,6 +98,13 @@ class Retriever:
     def __init__(self, index: Index, fusion: Fusion | None = None) -> None:
         self.index = index
         self.fusion = fusion or Fusion()
+        # rows under each heading title ("发展原则" -> the five principles), for questions that name one
+        self._families: dict[str, list[int]] = {}
+        for position, unit in enumerate(index.rows):
+            if unit.path:
+                title = squeeze(heading_title(unit.path[-1]))
+                if len(title) >= MIN_HEADING:
+                    self._families.setdefault(title, []).append(position)
 
     @classmethod
     def load(cls, settings: Settings) -> Retriever:
@@ -157,11 +167,15 @@ class Retriever:
         return len(self.index.documents) > 1 and (bool(_CROSS.search(query)) or len(self.named_documents(query)) > 1)
 
     def _steer(self, query: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """Favours a document the question names; interleaves documents for cross questions."""
+        """Favours a document the question names and the units under a heading it names.
+
+        Cross-document questions interleave the documents instead.
+        """
         doc_of = [u.doc_id for u in self.index.rows]
         if self.is_cross(query):
             return interleave_documents(ranked, doc_of, len(ranked))
         named = self.named_documents(query)
+        ranked = self._lift_families(query, ranked, named)
         if len(named) == 1 and ranked:
             step = ranked[0][1] * self.fusion.doc_bonus
             ranked = sorted(((p, s + step if doc_of[p] == named[0] else s) for p, s in ranked), key=lambda x: (-x[1], x[0]))
@@ -174,6 +188,23 @@ class Retriever:
     def _dense(self, queries: list[str], k: int, id_range: tuple[int, int] | None) -> list[list[tuple[int, float]]]:
         vectors = self.index.embedder.encode(list(queries))
         return self.index.dense.search(vectors, k, id_range)
+
+    def _lift_families(self, query: str, ranked: list[tuple[int, float]], named: list[str]) -> list[tuple[int, float]]:
+        """Puts the units under a heading the question names ("发展原则有哪些") right after the best hit."""
+        wanted = squeeze(query)
+        lifted: list[int] = []
+        for title, positions in self._families.items():
+            if title in wanted and len(positions) <= MAX_FAMILY:
+                if named and self.index.rows[positions[0]].doc_id not in named:
+                    continue
+                lifted.extend(positions)
+        if not lifted or not ranked:
+            return ranked
+        top = ranked[0][1]
+        scores = dict(ranked)
+        for position in lifted:
+            scores[position] = max(scores.get(position, 0.0), 0.0) + top
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
     def lexical_scores(self, query: str) -> np.ndarray:
         """Raw BM25 score of every row (for answer calibration)."""

@@ -119,3 +119,11 @@ def join_lines(parts: list[str]) -> str:
             joined += " "
         joined += part
     return normalise_spaces(joined)
+
+
+_HEADING_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.]?\s*|^第.+?[章节条]\s*|^(专栏|表)\s*\d+\s*")
+
+
+def heading_title(heading: str) -> str:
+    """A heading without its numbering: "（五）发展原则" -> "发展原则", "第二节 基本原则" -> "基本原则"."""
+    return _HEADING_NUMBER.sub("", heading)
