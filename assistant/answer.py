@@ -106,7 +106,9 @@ class Assistant:
         answer, citations = compose(candidates, shape, self.index, resolution.query, resolution.focus)
         reply = Reply(question=text, query=resolution.shown, answer=answer, found=True, citations=citations)
         if self.llm is not None:
-            reply = self.llm.rewrite(reply, [c.unit for c in candidates[:SEARCH_K]] or [h.unit for h in hits])
+            # the cited units first (a list answer may cite units outside the hits), then the other hits
+            units = {u.id: u for u in [*(c.unit for c in citations), *(h.unit for h in hits)]}
+            reply = self.llm.rewrite(reply, list(units.values()))
         return reply
 
     def _refuse(self, question: str, query: str, hits: list[Hit], refusal: Refusal) -> Reply:
