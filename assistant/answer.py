@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from .composition import Candidate, QuestionShape, compose, shape_of
 from .config import Settings
-from .conversation import resolve
+from .conversation import document_words, resolve
 from .evidence import Scorer
 from .index import Index, ensure_index, load_index
 from .records import Citation, Hit, Reply
@@ -45,6 +45,7 @@ class Assistant:
         self.index = index
         self.retriever = Retriever(index)
         self.scorer = Scorer(index)
+        self._documents = document_words(index)
         self._llm = None
 
     @classmethod
@@ -69,7 +70,7 @@ class Assistant:
 
     def resolve(self, question: str, history: list[str] | tuple[str, ...] = ()) -> str:
         """The query searched for a question in a conversation (readable form)."""
-        return resolve(clean_question(question), [clean_question(h) for h in history], self.index.tokenizer).shown
+        return resolve(clean_question(question), [clean_question(h) for h in history], self.index.tokenizer, self._documents).shown
 
     def ask(self, question: str, history: list[str] | tuple[str, ...] | None = None, doc: str | None = None) -> Reply:
         """Answers a question, citing the unit behind every sentence.
@@ -96,7 +97,7 @@ class Assistant:
                 answer="请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”",
                 found=False,
             )
-        resolution = resolve(text, history, self.index.tokenizer)
+        resolution = resolve(text, history, self.index.tokenizer, self._documents)
         hits = self.retriever.search(resolution.query, k=SEARCH_K, doc=doc)
         shape = shape_of(resolution.focus or text, resolution.shown, self.retriever)
         candidates = self.scorer.candidates(resolution.query, hits, shape, resolution.focus)

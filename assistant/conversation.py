@@ -56,13 +56,14 @@ def _kinds(text: str, tokenizer: Tokenizer) -> dict[str, list[str]]:
     return {"place": tokenizer.places(text), "year": [y.replace(" ", "") for y in _YEAR.findall(text)]}
 
 
-def resolve(question: str, history: list[str], tokenizer: Tokenizer) -> Resolution:
+def resolve(question: str, history: list[str], tokenizer: Tokenizer, documents: frozenset[str] = frozenset()) -> Resolution:
     """Resolves a question against the earlier questions of the conversation.
 
     Args:
         question: the new question.
         history: earlier user questions, oldest first.
         tokenizer: for places and content words.
+        documents: words that name a whole document (aliases such as 江苏); never swapped out.
 
     Returns:
         The query to search; `rewritten` is False when the question stands on its own.
@@ -71,21 +72,24 @@ def resolve(question: str, history: list[str], tokenizer: Tokenizer) -> Resoluti
     earlier = [h for h in history if h and h.strip()][-MAX_TURNS:]
     if not earlier or not is_follow_up(question, tokenizer):
         return Resolution(question, question, False)
-    previous = resolve(earlier[-1], earlier[:-1], tokenizer).shown
+    previous = resolve(earlier[-1], earlier[:-1], tokenizer, documents).shown
     base = _strip(previous)
     focus = _LEADING.sub("", _strip(question))
     focus = re.sub(r"(的呢|呢|怎么样|如何)$", "", focus).strip()
 
     new, old = _kinds(focus, tokenizer), _kinds(base, tokenizer)
+    # Places that name a whole document ("江苏") frame the question; they are not what is swapped.
+    old["place"] = [p for p in old["place"] if p not in documents and p not in new["place"]]
     for kind in ("place", "year"):
         if new[kind] and old[kind]:
-            rewritten = base
-            for before, after in zip(old[kind], new[kind], strict=False):
-                rewritten = rewritten.replace(before, after)
+            # The first old place takes all the new ones ("大黄山" -> "泉山区九里"); other old ones go.
+            rewritten = base.replace(old[kind][0], "".join(new[kind]), 1)
+            for before in old[kind][1:]:
+                rewritten = rewritten.replace(before, "", 1)
             extra = focus
             for word in new[kind]:
                 extra = extra.replace(word, "")
-            extra = extra.strip("，, 的")
+            extra = re.sub(r"^(那个|这个|的)+|(那个|这个)?(呢|的呢)[？?]?", "", extra).strip("，,？? 的")
             shown = f"{rewritten}？" if not extra else f"{rewritten}，{extra}？"
             return Resolution(shown, shown, True)
     # The follow-up's own words lead; the earlier question supplies the topic.
@@ -95,4 +99,9 @@ def resolve(question: str, history: list[str], tokenizer: Tokenizer) -> Resoluti
 
 def resolve_query(question: str, history: list[str], retriever: _Searcher) -> str:
     """The query to search for a question in a conversation (what the CLI and evaluation use)."""
-    return resolve(question, history, retriever.index.tokenizer).query
+    return resolve(question, history, retriever.index.tokenizer, document_words(retriever.index)).query
+
+
+def document_words(index) -> frozenset[str]:
+    """Every alias by which a question can name a document of the index."""
+    return frozenset(alias for d in index.documents for alias in d.get("aliases", ()))

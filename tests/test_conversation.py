@@ -37,3 +37,13 @@ def test_the_followup_is_searched_with_its_topic(retriever, index):
     r = resolve("它们的面积分别是多少？", ["江苏有哪几个独立工矿区？"], index.tokenizer)
     top = [h.unit.id for h in retriever.search(r.query, k=3)]
     assert "jiangsu/box1/9" in top
+
+
+def test_several_new_places_replace_the_old_ones_and_document_names_stay(index):
+    r = resolve(
+        "那泉山区九里那个呢？面积和涉及人口各多少？",
+        ["江苏规划里，徐州经开区大黄山独立工矿区面积有多大？"],
+        index.tokenizer,
+        frozenset({"江苏"}),
+    )
+    assert r.shown == "江苏规划里，泉山区九里独立工矿区面积有多大，面积和涉及人口各多少？"
