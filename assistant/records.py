@@ -59,6 +59,17 @@ class Unit:
         data["path"] = list(self.path)
         return data
 
+    def reference(self) -> dict:
+        """How search results and citations name a unit: id, doc_id, doc_title, label, path, text."""
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "doc_title": self.doc_title,
+            "label": self.label,
+            "path": list(self.path),
+            "text": self.body,
+        }
+
 
 @dataclass(frozen=True)
 class Section:
@@ -104,16 +115,7 @@ class Hit:
 
     def to_json(self) -> dict:
         """The DESIGN.md search contract: id, doc_id, doc_title, label, path, text, score."""
-        u = self.unit
-        return {
-            "id": u.id,
-            "doc_id": u.doc_id,
-            "doc_title": u.doc_title,
-            "label": u.label,
-            "path": list(u.path),
-            "text": u.body,
-            "score": round(float(self.score), 6),
-        }
+        return {**self.unit.reference(), "score": round(float(self.score), 6)}
 
 
 @dataclass(frozen=True)
@@ -125,17 +127,8 @@ class Citation:
     quote: str  # a verbatim substring of unit.body: the sentence that supports the statement
 
     def to_json(self) -> dict:
-        u = self.unit
-        return {
-            "ref": self.ref,
-            "id": u.id,
-            "doc_id": u.doc_id,
-            "doc_title": u.doc_title,
-            "label": u.label,
-            "path": list(u.path),
-            "text": u.body,
-            "quote": self.quote,
-        }
+        """The DESIGN.md citation contract: ref, id, doc_id, doc_title, label, path, text, quote."""
+        return {"ref": self.ref, **self.unit.reference(), "quote": self.quote}
 
 
 @dataclass(frozen=True)
