@@ -1,0 +1,394 @@
+"""Briefing: a topic turned into quoted, cited key points per document, figures, a comparison and sources.
+
+Relevance reuses the answer stage's sentence scorer: the topic is searched (overall and in each
+document), every sentence of the hits is scored by its IDF-weighted coverage of the topic, and
+only sentences above a calibrated bar are kept, a few per clause and per document. A topic whose
+main words the documents never use, or whose best sentence stays below the bar, is "not covered"
+and the briefing names the nearest headings instead of padding itself with weak matches.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .composition import QuestionShape
+from .errors import AssistantError
+from .evidence import Candidate
+from .export import to_docx, to_markdown
+from .records import BOX_ITEM, TABLE_NOTE, TABLE_ROW, Citation, Hit, Unit
+from .text import squeeze
+
+if TYPE_CHECKING:
+    from .answer import Assistant
+
+SEARCH_K = 20  # hits per search: overall and in each document
+# Calibrated on topics the documents cover and topics they do not (README, "Briefings for
+# trainers"): sentences on the topic score 0.45-1.08; sentences that share only the generic half
+# of a topic ("支撑" of 人才支撑, "支持" of 融资支持, "引进" of 外资引进) score 0.28-0.44.
+BAR = 0.45
+BOX_BAR = 0.4  # a 专栏 sentence that gives a quantity on the topic's subject (重点采煤沉陷区…面积: 0.42)
+FIGURE_BAR = 0.3  # share of the topic's weight an indicator's name must cover (已有沉陷区治理面积: 0.37 for 采煤沉陷区综合治理)
+ABSENT_SHARE = 1 / 3  # topic words the documents never use carrying this share of its weight: not covered
+MAX_POINTS = 8  # per document: a briefing, not a dump
+MAX_PER_UNIT = 2
+MAX_FIGURES = 8
+MAX_COMPARED = 3  # sentences per document in a comparison
+NEAREST = 3
+_FACT = QuestionShape("fact")
+_QUANTITY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?(?:余|多)?\s*(?:平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%|‰)")
+_ROW = re.compile(r"^表\s*\d+\s*第\s*\d+\s*项\s*(?P<name>[^：]+)：(?P<values>.*?)(?:（[^（）：]+：[^（）]*）)?$")
+_NUMBERING = re.compile(
+    r"^(?:第[一二三四五六七八九十百\d]+[章节条])+\s*|^[（(][一二三四五六七八九十\d]+[）)]\s*|^[一二三四五六七八九十]+、\s*"
+)
+
+
+@dataclass(frozen=True)
+class Group:
+    """The key points under one heading path of a document."""
+
+    heading: str  # "第四章 推动资源型地区转型发展 › 第一节 加强重点区域综合治理"
+    points: tuple[Citation, ...]  # quote: a sentence of unit.body, verbatim; ref: its number in the sources
+
+
+@dataclass(frozen=True)
+class DocumentPoints:
+    """One document's key points, grouped by heading in document order."""
+
+    doc_id: str
+    title: str
+    groups: tuple[Group, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number on the topic: a row of an indicator table, or a 专栏 item that gives a quantity."""
+
+    indicator: str  # the indicator's name, or the whole 专栏 item
+    actual: str  # e.g. "35471户" ("" for a 专栏 item)
+    target: str  # e.g. "≥13000户"
+    citation: Citation  # quote: the row rendered as a sentence, or the 专栏 item
+    columns: tuple[str, str] = ("", "")  # the table's names for `actual` and `target` ("2020年实际", "2025年目标")
+
+
+@dataclass(frozen=True)
+class Stance:
+    """What one document says on the topic (no points: it does not address it)."""
+
+    doc_id: str
+    title: str
+    points: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What each document says on a topic, side by side."""
+
+    topic: str
+    stances: tuple[Stance, ...]
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(point for stance in self.stances for point in stance.points)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A cited briefing on a topic; `covered` is False when the documents do not address it."""
+
+    topic: str
+    scope: str  # which documents were read: "《A》、《B》"
+    date: str  # ISO date of the briefing
+    covered: bool
+    sections: tuple[DocumentPoints, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    comparison: Comparison | None = None  # None for one document
+    sources: tuple[Unit, ...] = ()  # source n is sources[n - 1]
+    nearest: tuple[Unit, ...] = ()  # when not covered: the closest units
+    reason: str = ""  # when not covered: why, in words
+
+    @property
+    def points(self) -> tuple[Citation, ...]:
+        """Every key point, in the order of the briefing."""
+        return tuple(point for section in self.sections for group in section.groups for point in group.points)
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """Every quote of the briefing: key points, figures and comparison."""
+        compared = self.comparison.citations if self.comparison else ()
+        return (*self.points, *(figure.citation for figure in self.figures), *compared)
+
+    @property
+    def nearest_topics(self) -> tuple[str, ...]:
+        """Headings close to an uncovered topic, worded as topics to try instead."""
+        return tuple(dict.fromkeys(topic_of(unit) for unit in self.nearest))
+
+
+def topic_of(unit: Unit) -> str:
+    """A unit's subject as a topic: "（十八）强化人才支撑" -> "强化人才支撑", a 专栏 item -> the box's title."""
+    label = unit.label
+    if unit.kind == TABLE_ROW:
+        return re.sub(r"^表\s*\d+\s*第\s*\d+\s*项\s*", "", label)
+    if unit.kind == BOX_ITEM:
+        return re.sub(r"\s*第\d+项$", "", re.sub(r"^专栏\s*\d+\s*", "", label).split("：")[0])
+    last = label.split(" ")[-1]
+    if re.fullmatch(r"第\d+段", last) and unit.path:
+        last = unit.path[-1].split(" ")[-1]
+    return _NUMBERING.sub("", last) or last
+
+
+class _Reader:
+    """The scored sentences of one topic in the documents of one briefing."""
+
+    def __init__(self, assistant: Assistant, topic: str, doc_ids: list[str]) -> None:
+        self.assistant = assistant
+        self.topic = topic
+        self.doc_ids = doc_ids
+        index = assistant.index
+        self.position = {unit.id: i for i, unit in enumerate(index.units)}
+        hits: dict[str, Hit] = {}
+        searches = [None, *doc_ids] if len(doc_ids) > 1 else doc_ids
+        for doc in searches:
+            for hit in assistant.retriever.search(topic, k=SEARCH_K, doc=doc):
+                hits.setdefault(hit.unit.id, hit)
+        # Tables and 专栏 boxes are where the figures are; a plan has few, so all are read.
+        for unit in index.rows:
+            if unit.doc_id in doc_ids and unit.kind in (BOX_ITEM, TABLE_ROW):
+                hits.setdefault(unit.id, Hit(unit, 0.0))
+        self.candidates = assistant.scorer.candidates(topic, list(hits.values()), _FACT)
+        self.weights = assistant.scorer.weights(topic)
+
+    def absent(self) -> list[str]:
+        """The topic's words that no document uses, when they carry much of its weight."""
+        scorer = self.assistant.scorer
+        words = list(dict.fromkeys(scorer.tokenizer.content_words(scorer.without_document_names(self.topic))))
+        missing = [w for w in words if squeeze(w) not in scorer.corpus]
+        total = sum(scorer.idf(w) for w in words)
+        return missing if total > 0 and sum(scorer.idf(w) for w in missing) >= ABSENT_SHARE * total else []
+
+    def relevant(self, doc_id: str, bar: float = BAR) -> list[Candidate]:
+        """A document's sentences above the bar (tables apart), best first, without duplicates."""
+        kept: list[Candidate] = []
+        seen: set[str] = set()
+        for candidate in self.candidates:
+            if candidate.unit.doc_id != doc_id or candidate.unit.kind in (TABLE_ROW, TABLE_NOTE) or candidate.score < bar:
+                continue
+            text = squeeze(candidate.sentence)
+            if text in seen:
+                continue
+            seen.add(text)
+            kept.append(candidate)
+        return kept
+
+    def figures(self) -> list[Figure]:
+        """Indicator rows whose name is on the topic, then 专栏 items on it that give a quantity."""
+        scorer = self.assistant.scorer
+        rows: list[tuple[int, Figure]] = []
+        for unit in self.assistant.index.rows:
+            if unit.doc_id not in self.doc_ids or unit.kind != TABLE_ROW:
+                continue
+            parsed = _ROW.match(unit.body)
+            if parsed is None:
+                continue
+            name = parsed.group("name")
+            if scorer.coverage(self.weights, set(scorer.tokenizer.tokens(name))) < FIGURE_BAR:
+                continue
+            values = dict(part.split(" ", 1) for part in re.split(r"，(?=\S+ )", parsed.group("values")) if " " in part)
+            actual = next((k for k in values if "实际" in k or "现状" in k or "基期" in k), "")
+            target = next((k for k in values if "目标" in k), "")
+            figure = Figure(name, values.get(actual, ""), values.get(target, ""), Citation(0, unit, unit.body), (actual, target))
+            rows.append((self.position[unit.id], figure))
+        rows = sorted(rows, key=lambda r: r[0])[:MAX_FIGURES]
+        # A 专栏 item that gives a quantity on the topic is quoted whole: its sentences share one subject.
+        best: dict[str, Candidate] = {}
+        for doc_id in self.doc_ids:
+            for c in self.relevant(doc_id, BOX_BAR):
+                if c.unit.kind == BOX_ITEM and _QUANTITY.search(c.sentence):
+                    best.setdefault(c.unit.id, c)
+        chosen = sorted(best.values(), key=lambda c: (-c.score, self.position[c.unit.id]))[: MAX_FIGURES - len(rows)]
+        boxes = [
+            Figure(c.unit.body, "", "", Citation(0, c.unit, c.unit.body)) for c in sorted(chosen, key=lambda c: self.position[c.unit.id])
+        ]
+        return [figure for _, figure in rows] + boxes
+
+    def points(self, doc_id: str, taken: set[str]) -> list[Candidate]:
+        """Up to MAX_POINTS sentences of a document (not of the units in `taken`), in document order.
+
+        At most MAX_PER_UNIT per clause while other clauses have sentences to offer (breadth),
+        then the best of the rest (a topic that one clause covers gets that clause whole).
+        """
+        relevant = [c for c in self.relevant(doc_id) if c.unit.id not in taken]
+        first: list[Candidate] = []
+        per_unit: dict[str, int] = {}
+        for candidate in relevant:
+            if per_unit.get(candidate.unit.id, 0) < MAX_PER_UNIT:
+                per_unit[candidate.unit.id] = per_unit.get(candidate.unit.id, 0) + 1
+                first.append(candidate)
+        chosen = first[:MAX_POINTS]
+        chosen += [c for c in relevant if c not in first][: MAX_POINTS - len(chosen)]
+        return sorted(chosen, key=lambda c: (self.position[c.unit.id], c.order))
+
+    def compared(self, doc_id: str) -> list[Candidate]:
+        """A document's best sentences on the topic, one per clause first."""
+        relevant = self.relevant(doc_id)
+        firsts: dict[str, Candidate] = {}
+        for candidate in relevant:
+            firsts.setdefault(candidate.unit.id, candidate)
+        ordered = list(firsts.values()) + [c for c in relevant if c not in firsts.values()]
+        return ordered[:MAX_COMPARED]
+
+    def nearest(self) -> list[Unit]:
+        seen: dict[str, Unit] = {}
+        for candidate in self.candidates:
+            seen.setdefault(topic_of(candidate.unit), candidate.unit)
+            if len(seen) >= NEAREST:
+                break
+        return list(seen.values())
+
+
+class _Refs:
+    """Numbers the cited units in order of first use; `units` become the sources list."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, Unit] = {}
+
+    def __call__(self, point: Citation) -> Citation:
+        self.units.setdefault(point.unit.id, point.unit)
+        return replace(point, ref=list(self.units).index(point.unit.id) + 1)
+
+
+def _stances(reader: _Reader, documents: list[dict], refs: _Refs) -> tuple[Stance, ...]:
+    return tuple(Stance(d["id"], d["title"], tuple(refs(_cite(c)) for c in reader.compared(d["id"]))) for d in documents)
+
+
+def _heading(unit: Unit) -> str:
+    return " › ".join(unit.path) if unit.path else unit.label.split(" ")[0]
+
+
+def _cite(candidate: Candidate) -> Citation:
+    return Citation(0, candidate.unit, candidate.sentence.strip())
+
+
+def _documents(assistant: Assistant, wanted: list[str] | None) -> list[dict]:
+    for doc_id in wanted or []:
+        assistant.index.doc_range(doc_id)  # CorpusError for an unknown id
+    return [d for d in assistant.index.documents if wanted is None or d["id"] in wanted]
+
+
+def _clean(topic: str) -> str:
+    from .answer import clean_question
+
+    text = clean_question(topic)
+    if not re.search(r"[\w\u3400-\u9fff]", text):
+        raise AssistantError("Give a topic for the briefing, for example 采煤沉陷区综合治理.")
+    return text
+
+
+def compare(assistant: Assistant, topic: str, doc_ids: list[str] | None = None) -> Comparison:
+    """What each document says on a topic: up to three quoted sentences each, with citations.
+
+    Args:
+        assistant: a loaded Assistant.
+        topic: the subject, e.g. "人才支撑" (the X of "两份文件在X方面分别怎么说").
+        doc_ids: the documents to compare (None: all, in the order of the index).
+
+    Returns:
+        One Stance per document, best sentence first; a document that does not address the topic
+        has no points. Citations are numbered 1… across the comparison.
+
+    Raises:
+        AssistantError: the topic is empty. CorpusError: an unknown document id.
+    """
+    topic = _clean(topic)
+    documents = _documents(assistant, doc_ids)
+    reader = _Reader(assistant, topic, [d["id"] for d in documents])
+    if reader.absent():
+        return Comparison(topic, tuple(Stance(d["id"], d["title"], ()) for d in documents))
+    return Comparison(topic, _stances(reader, documents, _Refs()))
+
+
+def build_briefing(assistant: Assistant, topic: str, doc: str | None = None, date: datetime.date | None = None) -> Briefing:
+    """Builds a briefing on a topic from the indexed documents.
+
+    Args:
+        assistant: a loaded Assistant (its index, retriever and scorer are used).
+        topic: the subject, e.g. "采煤沉陷区综合治理".
+        doc: only this document id (None: every document, with a comparison).
+        date: the date printed on the briefing (today when None).
+
+    Returns:
+        A Briefing; `covered` is False, with `nearest_topics`, when the documents do not address the topic.
+
+    Raises:
+        AssistantError: the topic is empty. CorpusError: `doc` is not a document of the index.
+    """
+    topic = _clean(topic)
+    documents = _documents(assistant, [doc] if doc else None)
+    doc_ids = [d["id"] for d in documents]
+    scope = "、".join(f"《{d['title']}》" for d in documents)
+    day = (date or datetime.date.today()).isoformat()
+    reader = _Reader(assistant, topic, doc_ids)
+    absent = reader.absent()
+    figures = [] if absent else reader.figures()
+    taken = {f.citation.unit.id for f in figures}
+    chosen = {} if absent else {doc_id: reader.points(doc_id, taken) for doc_id in doc_ids}
+    if not figures and not any(chosen.values()):
+        reason = f"文件没有涉及“{'、'.join(absent)}”" if absent else "没有与该主题相符的条款"
+        return Briefing(topic, scope, day, False, nearest=tuple(reader.nearest()), reason=reason)
+
+    refs = _Refs()
+    sections = []
+    for d in documents:
+        groups: dict[str, list[Citation]] = {}
+        for candidate in chosen[d["id"]]:
+            groups.setdefault(_heading(candidate.unit), []).append(refs(_cite(candidate)))
+        if groups:
+            sections.append(DocumentPoints(d["id"], d["title"], tuple(Group(h, tuple(points)) for h, points in groups.items())))
+    figures = [replace(figure, citation=refs(figure.citation)) for figure in figures]
+    comparison = Comparison(topic, _stances(reader, documents, refs)) if len(documents) > 1 else None
+    return Briefing(topic, scope, day, True, tuple(sections), tuple(figures), comparison, tuple(refs.units.values()))
+
+
+def briefing_files(assistant: Assistant, topic: str, doc: str | None, out_dir: Path) -> tuple[str, Path, Path]:
+    """Builds a briefing and writes it as Markdown and Word (for the app's download buttons).
+
+    Args:
+        assistant: a loaded Assistant.
+        topic: the subject.
+        doc: only this document id (None or "": every document).
+        out_dir: folder for the two files (created when missing).
+
+    Returns:
+        (markdown text, path of the .md file, path of the .docx file).
+
+    Raises:
+        AssistantError: the topic is empty. CorpusError: unknown `doc`. OSError: out_dir is not writable.
+    """
+    briefing = build_briefing(assistant, topic, doc or None)
+    markdown = to_markdown(briefing)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = (re.sub(r"[^\w\u3400-\u9fff]+", "_", briefing.topic).strip("_")[:40] or "briefing") + (f"_{doc}" if doc else "")
+    md_path, docx_path = out_dir / f"{stem}.md", out_dir / f"{stem}.docx"
+    md_path.write_text(markdown, encoding="utf-8")
+    to_docx(briefing, docx_path)
+    return markdown, md_path, docx_path
+
+
+__all__ = [
+    "Briefing",
+    "Comparison",
+    "DocumentPoints",
+    "Figure",
+    "Group",
+    "Stance",
+    "briefing_files",
+    "build_briefing",
+    "compare",
+    "to_docx",
+    "to_markdown",
+    "topic_of",
+]
