@@ -241,8 +241,11 @@ class _Reader:
         return ordered[:MAX_COMPARED]
 
     def nearest(self) -> list[Unit]:
+        """The best scored clauses and paragraphs, one per topic (专栏 items and rows match on stray characters)."""
         seen: dict[str, Unit] = {}
         for candidate in self.candidates:
+            if candidate.unit.kind in (BOX_ITEM, TABLE_ROW, TABLE_NOTE):
+                continue
             seen.setdefault(topic_of(candidate.unit), candidate.unit)
             if len(seen) >= NEAREST:
                 break
@@ -339,14 +342,15 @@ def build_briefing(assistant: Assistant, topic: str, doc: str | None = None, dat
         reason = f"文件没有涉及“{'、'.join(absent)}”" if absent else "没有与该主题相符的条款"
         return Briefing(topic, scope, day, False, nearest=tuple(reader.nearest()), reason=reason)
 
-    refs = _Refs()
+    refs = _Refs()  # numbered in reading order: key points, figures, comparison
     sections = []
     for d in documents:
-        groups: dict[str, list[Citation]] = {}
+        groups: dict[str, list[Candidate]] = {}
         for candidate in chosen[d["id"]]:
-            groups.setdefault(_heading(candidate.unit), []).append(refs(_cite(candidate)))
+            groups.setdefault(_heading(candidate.unit), []).append(candidate)
         if groups:
-            sections.append(DocumentPoints(d["id"], d["title"], tuple(Group(h, tuple(points)) for h, points in groups.items())))
+            cited = tuple(Group(h, tuple(refs(_cite(c)) for c in points)) for h, points in groups.items())
+            sections.append(DocumentPoints(d["id"], d["title"], cited))
     figures = [replace(figure, citation=refs(figure.citation)) for figure in figures]
     comparison = Comparison(topic, _stances(reader, documents, refs)) if len(documents) > 1 else None
     return Briefing(topic, scope, day, True, tuple(sections), tuple(figures), comparison, tuple(refs.units.values()))
