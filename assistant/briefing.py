@@ -39,7 +39,8 @@ MAX_FIGURES = 8
 MAX_COMPARED = 3  # sentences per document in a comparison
 NEAREST = 3
 _FACT = QuestionShape("fact")
-_QUANTITY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?(?:余|多)?\s*(?:平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%|‰)")
+# a quantity, not a rate: "3万吨/日污水处理厂" describes a project, not the topic
+_QUANTITY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?(?:余|多)?\s*(?:平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%|‰)(?!\s*/)")
 _ROW = re.compile(r"^表\s*\d+\s*第\s*\d+\s*项\s*(?P<name>[^：]+)：(?P<values>.*?)(?:（[^（）：]+：[^（）]*）)?$")
 _NUMBERING = re.compile(
     r"^(?:第[一二三四五六七八九十百\d]+[章节条])+\s*|^[（(][一二三四五六七八九十\d]+[）)]\s*|^[一二三四五六七八九十]+、\s*"

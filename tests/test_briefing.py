@@ -72,7 +72,6 @@ def test_the_subsidence_figures_come_from_the_indicator_table_and_the_boxes(brie
         "jiangsu/box1/7",
         "jiangsu/box1/8",
         "jiangsu/box5/1",
-        "jiangsu/box6/4",
     ]
     row = figures[0]
     assert (row.indicator, row.actual, row.target, row.columns) == (
