@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .briefing import Briefing, Comparison, Figure
+    from .briefing import Briefing
+    from .comparison import Comparison
     from .records import Citation, Unit
+    from .relevance import Figure
 
 DEFAULT_COLUMNS = ("2020年实际", "2025年目标")
 NOT_ADDRESSED = "（未涉及该主题）"

@@ -7,7 +7,7 @@ import datetime
 import docx
 import pytest
 
-from assistant.briefing import MAX_POINTS, briefing_files, build_briefing, compare, to_docx, to_markdown
+from assistant.briefing import MAX_POINTS, briefing_files, build_briefing, to_docx, to_markdown
 from assistant.cli import main
 from assistant.errors import AssistantError, CorpusError
 
@@ -147,16 +147,6 @@ def test_a_document_filter_reads_only_that_document(assistant):
         build_briefing(assistant, "融资支持", doc="nope")
     with pytest.raises(AssistantError):
         build_briefing(assistant, " ？ ")
-
-
-def test_compare_quotes_up_to_three_sentences_per_document(assistant):
-    comparison = compare(assistant, "人才")
-    assert [(s.doc_id, [(p.ref, p.unit.id) for p in s.points]) for s in comparison.stances] == [
-        ("coal", [(1, "coal/18"), (2, "coal/11"), (3, "coal/1/p5")]),
-        ("jiangsu", []),
-    ]
-    assert all(p.quote in p.unit.body for p in comparison.citations)
-    assert [s.points for s in compare(assistant, "量子计算").stances] == [(), ()]
 
 
 def test_the_word_file_has_real_headings_quotes_with_citations_and_tables(briefings, tmp_path):
