@@ -1,6 +1,7 @@
 """A conversational retrieval assistant over Chinese policy plans, citing the clause behind every statement."""
 
 from .answer import Assistant
+from .briefing import Briefing, Comparison, briefing_files, build_briefing, compare, to_docx, to_markdown
 from .config import Settings
 from .documents import load_corpus, load_corpus_report, load_manifest
 from .errors import AssistantError, CorpusError, GoldFileError, IndexDamaged, IndexNotBuilt, IndexStale, ThresholdsError
@@ -14,7 +15,9 @@ from .structure import parse_document
 __all__ = [
     "Assistant",
     "AssistantError",
+    "Briefing",
     "Citation",
+    "Comparison",
     "CorpusError",
     "DocumentSpec",
     "GoldFileError",
@@ -31,7 +34,10 @@ __all__ = [
     "Settings",
     "ThresholdsError",
     "Unit",
+    "briefing_files",
+    "build_briefing",
     "check_thresholds",
+    "compare",
     "load_corpus",
     "load_corpus_report",
     "load_gold",
@@ -40,4 +46,6 @@ __all__ = [
     "parse_document",
     "read_document",
     "run_evaluation",
+    "to_docx",
+    "to_markdown",
 ]

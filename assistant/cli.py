@@ -135,12 +135,35 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return main_eval(settings, args.gold, args.out, args.quiet)
 
 
+def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
+    from .answer import Assistant
+    from .briefing import build_briefing, to_docx, to_markdown
+
+    fmt = args.format or ("docx" if args.out and args.out.suffix.lower() == ".docx" else "md")
+    if fmt == "docx" and not args.out:
+        raise AssistantError("A Word briefing needs a file: add --out FILE.docx.")
+    briefing = build_briefing(Assistant.load(settings), args.topic, doc=args.doc)
+    try:
+        if fmt == "docx":
+            to_docx(briefing, args.out)
+        elif args.out:
+            args.out.write_text(to_markdown(briefing), encoding="utf-8")
+        else:
+            print(to_markdown(briefing), end="")
+    except OSError as error:
+        raise AssistantError(f"Cannot write {args.out} ({error.strerror or error}); choose a writable path.") from None
+    if args.out:
+        print(f"Wrote {args.out}" + ("" if briefing.covered else " (the documents do not cover this topic)"), file=sys.stderr)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "units": cmd_units,
     "build": cmd_build,
     "search": cmd_search,
     "ask": cmd_ask,
     "eval": cmd_eval,
+    "brief": cmd_brief,
 }
 
 
@@ -177,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", type=Path, help="gold JSONL file (default eval/gold.jsonl)")
     evaluate.add_argument("--out", type=Path, help="report folder (default eval/reports/latest)")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    brief = sub.add_parser("brief", help="a cited briefing on a topic, as Markdown or Word")
+    brief.add_argument("topic", help="the topic, e.g. 采煤沉陷区综合治理")
+    brief.add_argument("--doc", help="only this document id")
+    brief.add_argument("--format", choices=["md", "docx"], help="md (default) or docx (needs --out; implied by a .docx --out)")
+    brief.add_argument("--out", type=Path, help="file to write (default: Markdown to stdout)")
     return parser
 
 
