@@ -135,12 +135,21 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return main_eval(settings, args.gold, args.out, args.quiet)
 
 
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from .feedback import export_feedback
+
+    count = export_feedback(settings.feedback_db, args.export, args.format)
+    print(f"Exported {count} feedback records from {settings.feedback_db} to {args.export}.", file=sys.stderr)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "units": cmd_units,
     "build": cmd_build,
     "search": cmd_search,
     "ask": cmd_ask,
     "eval": cmd_eval,
+    "feedback": cmd_feedback,
 }
 
 
@@ -177,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", type=Path, help="gold JSONL file (default eval/gold.jsonl)")
     evaluate.add_argument("--out", type=Path, help="report folder (default eval/reports/latest)")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    feedback = sub.add_parser("feedback", help="export the app's feedback (ASSISTANT_FEEDBACK_DB)")
+    feedback.add_argument("--export", type=Path, required=True, metavar="FILE", help="file to write (.csv or .jsonl)")
+    feedback.add_argument("--format", choices=["csv", "jsonl"], help="default: from the file name, else csv")
     return parser
 
 
