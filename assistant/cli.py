@@ -135,6 +135,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return main_eval(settings, args.gold, args.out, args.quiet)
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .ui import launch
+
+    launch(settings)
+    return 0
+
+
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     from .feedback import export_feedback
 
@@ -149,6 +156,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "search": cmd_search,
     "ask": cmd_ask,
     "eval": cmd_eval,
+    "serve": cmd_serve,
     "feedback": cmd_feedback,
 }
 
@@ -187,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, help="report folder (default eval/reports/latest)")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    sub.add_parser("serve", help="start the web app on ASSISTANT_HOST:ASSISTANT_PORT (login: ASSISTANT_AUTH=user:password)")
     feedback = sub.add_parser("feedback", help="export the app's feedback (ASSISTANT_FEEDBACK_DB)")
     feedback.add_argument("--export", type=Path, required=True, metavar="FILE", help="file to write (.csv or .jsonl)")
     feedback.add_argument("--format", choices=["csv", "jsonl"], help="default: from the file name, else csv")

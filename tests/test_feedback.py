@@ -14,6 +14,7 @@ import pytest
 
 from assistant.cli import main
 from assistant.feedback import Feedback, FeedbackError, export_feedback, read_feedback, record
+from assistant.ui_handlers import rate, respond
 
 ROOT = Path(__file__).resolve().parents[1]
 CITATION = [{"ref": 1, "id": "coal/5/p1", "doc_id": "coal", "doc_title": "T", "label": "L", "path": ["P"], "text": "X", "quote": "X"}]
@@ -157,6 +158,41 @@ def test_several_processes_write_at_once_without_database_is_locked(tmp_path):
     errors = [worker.communicate(timeout=120)[1].decode() for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0, 0, 0], errors
     assert len(read_feedback(db)) == 200
+
+
+def test_a_thumb_in_the_chat_stores_the_rated_turn(assistant, tmp_path):
+    db = tmp_path / "f.sqlite3"
+    chat, turns, _ = respond(assistant, "贾汪区重点采煤沉陷区沉陷面积是多少？", [], [], "all")
+    chat, turns, _ = respond(assistant, "那沛县呢？", chat, turns, "jiangsu")
+    source_of_second = len(chat) - 1  # Gradio reports the last message of the rated group
+    assert rate(db, chat, turns, source_of_second, False, "想看铜山区", "jiangsu") == "已记录您的反馈，谢谢！（含意见）"
+    assert rate(db, chat, turns, 1, True) == "已记录您的反馈，谢谢！"
+    first, second = read_feedback(db)
+    assert (first.question, first.query, first.rating, first.comment, first.doc) == (
+        "那沛县呢？",
+        "沛县重点采煤沉陷区沉陷面积是多少？",
+        "down",
+        "想看铜山区",
+        "jiangsu",
+    )
+    assert [c["id"] for c in json.loads(first.citations)] == ["jiangsu/box1/7"]
+    assert (second.question, second.rating, second.comment) == ("贾汪区重点采煤沉陷区沉陷面积是多少？", "up", "")
+
+
+def test_a_withdrawn_thumb_or_an_empty_chat_stores_nothing(assistant, tmp_path):
+    db = tmp_path / "f.sqlite3"
+    chat, turns, _ = respond(assistant, "江苏规划的规划期是哪几年？", [], [], "all")
+    assert rate(db, chat, turns, 1, "") == "已取消评价（之前保存的反馈保留在记录中）。"
+    assert rate(db, [], [], 0, True) == "没有找到要评价的回答，请对一条回答点赞或点踩。"
+    assert not db.exists()
+
+
+def test_a_thumb_on_a_damaged_database_is_one_chinese_sentence(assistant, tmp_path):
+    db = _damage(tmp_path / "f.sqlite3")
+    chat, turns, _ = respond(assistant, "江苏规划的规划期是哪几年？", [], [], "all")
+    assert rate(db, chat, turns, 1, True) == (
+        f"反馈没有保存（回答本身不受影响）：反馈数据库 {db} 已损坏或不是 SQLite 文件，请管理员把它改名移走，系统会自动新建一个。"
+    )
 
 
 def test_the_cli_exports_feedback(tmp_path, monkeypatch, capsys):
