@@ -42,7 +42,7 @@ CSS = """
 .searched, .notice, .source-path, .source-open, .source-raw { color: var(--body-text-color-subdued); font-size: .9em; }
 sup.marker { color: var(--color-accent); font-weight: 600; }
 .source-text { color: var(--body-text-color); font-size: 1rem; line-height: 1.75; }
-mark { background: #fff0a0; color: inherit; padding: 0 .1em; }
+mark { background: #fff0a0; color: inherit; font-size: inherit; padding: 0 .1em; }
 #outline .wrap { flex-direction: column; flex-wrap: nowrap; align-items: stretch; max-height: 62vh; overflow-y: auto; gap: 2px; }
 #outline label { justify-content: flex-start; white-space: pre-wrap; }
 .reader-path, .reader-meta { color: var(--body-text-color-subdued); font-size: .9em; }
