@@ -7,6 +7,7 @@
 # No `from __future__ import annotations`: gr.api reads the /ask endpoint's types from live annotations.
 
 import os
+import sys
 from functools import partial
 
 import gradio as gr
@@ -224,6 +225,7 @@ def launch(settings: Settings | None = None) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     settings = settings or Settings.from_env()
     options = launch_options(settings)  # a bad login setting fails before the slow load
+    print(f"Loading the index in {settings.index_dir} (building it first when missing or stale)…", file=sys.stderr)
     assistant = Assistant.load(settings, build=True)
     warm(assistant.index)
     build_app(assistant, settings).launch(**options)

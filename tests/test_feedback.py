@@ -14,7 +14,7 @@ import pytest
 
 from assistant.cli import main
 from assistant.feedback import Feedback, FeedbackError, export_feedback, read_feedback, record
-from assistant.ui_handlers import rate, respond
+from assistant.ui_handlers import export, rate, respond
 
 ROOT = Path(__file__).resolve().parents[1]
 CITATION = [{"ref": 1, "id": "coal/5/p1", "doc_id": "coal", "doc_title": "T", "label": "L", "path": ["P"], "text": "X", "quote": "X"}]
@@ -211,4 +211,16 @@ def test_the_cli_reports_a_damaged_database_in_one_line(tmp_path, monkeypatch, c
     assert main(["feedback", "--export", str(tmp_path / "x.csv")]) == 1
     assert capsys.readouterr().err == (
         f"assistant: The feedback database {db} is damaged or not an SQLite file; move it aside and a new one is started.\n"
+    )
+
+
+def test_the_feedback_tab_exports_a_file_to_download(tmp_path):
+    db = tmp_path / "f.sqlite3"
+    record(db, _item())
+    path, said = export(db, "jsonl")
+    assert said == "已导出 1 条反馈（JSONL），请点击下载。"
+    assert json.loads(Path(path).read_text(encoding="utf-8"))["question"] == "问题1"
+    assert export(_damage(db), "csv") == (
+        None,
+        f"无法导出：反馈数据库 {db} 已损坏或不是 SQLite 文件，请管理员把它改名移走，系统会自动新建一个。",
     )

@@ -9,7 +9,7 @@ import pytest
 from assistant.errors import AssistantError
 from assistant.presentation import escape_markdown, outline, plain_text, reply_messages, unit_html
 from assistant.records import Reply, Unit
-from assistant.ui_handlers import ask_json, history_questions, open_unit, read_unit, respond, step, turn_of
+from assistant.ui_handlers import ask_json, history_questions, open_unit, read_document, read_unit, respond, step, turn_of
 from bench.app_load import ask_concurrently, free_port, gold_items, problems
 
 JIANGSU = "江苏省“十四五”老工业地区和资源型地区振兴发展规划"
@@ -286,3 +286,9 @@ def test_with_a_login_set_the_api_needs_the_password(assistant, settings):
         client.close()
     finally:
         demo.close()
+
+
+def test_choosing_a_document_in_the_reader_opens_it_at_its_start(assistant):
+    choices, first, page = read_document(assistant, "jiangsu")
+    assert (choices[0], first) == (("▸ 前言", "jiangsu/preface"), "jiangsu/preface")
+    assert '<h3 class="reader-label">前言</h3>' in page
