@@ -157,6 +157,21 @@ def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .ui import launch
+
+    launch(settings)
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from .feedback import export_feedback
+
+    count = export_feedback(settings.feedback_db, args.export, args.format)
+    print(f"Exported {count} feedback records from {settings.feedback_db} to {args.export}.", file=sys.stderr)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "units": cmd_units,
     "build": cmd_build,
@@ -164,6 +179,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ask": cmd_ask,
     "eval": cmd_eval,
     "brief": cmd_brief,
+    "serve": cmd_serve,
+    "feedback": cmd_feedback,
 }
 
 
@@ -206,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--doc", help="only this document id")
     brief.add_argument("--format", choices=["md", "docx"], help="md (default) or docx (needs --out; implied by a .docx --out)")
     brief.add_argument("--out", type=Path, help="file to write (default: Markdown to stdout)")
+    sub.add_parser("serve", help="start the web app on ASSISTANT_HOST:ASSISTANT_PORT (login: ASSISTANT_AUTH=user:password)")
+    feedback = sub.add_parser("feedback", help="export the app's feedback (ASSISTANT_FEEDBACK_DB)")
+    feedback.add_argument("--export", type=Path, required=True, metavar="FILE", help="file to write (.csv or .jsonl)")
+    feedback.add_argument("--format", choices=["csv", "jsonl"], help="default: from the file name, else csv")
     return parser
 
 
