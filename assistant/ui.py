@@ -148,6 +148,16 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         previous = gr.Button("上一条", size="sm", elem_id="previous")
                         following = gr.Button("下一条", size="sm", elem_id="next")
                     unit_view = gr.HTML(first_html, elem_id="unit")
+            with gr.Tab("专题简报", id="briefing"):
+                gr.Markdown("输入一个主题，生成按文件和章节归纳的要点，每条都是原文引文并注明出处；可下载 Markdown 或 Word。")
+                with gr.Row():
+                    brief_topic = gr.Textbox(
+                        label="主题", placeholder="例如：采煤沉陷区综合治理、人才支撑、工业遗产", scale=4, elem_id="brief-topic"
+                    )
+                    brief_doc = gr.Dropdown(doc_choices, value=handlers.ALL, label="文件", scale=2, elem_id="brief-doc")
+                    brief_button = gr.Button("生成简报", variant="primary", scale=1, elem_id="brief")
+                brief_files = gr.File(label="下载 Markdown / Word", file_count="multiple", interactive=False, elem_id="brief-files")
+                brief_view = gr.Markdown(elem_id="brief-view", sanitize_html=True, latex_delimiters=[])
             with gr.Tab("反馈", id="feedback"):
                 gr.Markdown("用户对回答的点赞、点踩和意见保存在服务器的反馈数据库中。可导出为 CSV（Excel 可直接打开）或 JSONL。")
                 with gr.Row():
@@ -197,6 +207,13 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             return path, escape_markdown(said)
 
         export_button.click(export, [fmt], [export_file, export_status], **PRIVATE)
+
+        def make_briefing(topic, choice):
+            markdown, files = handlers.brief(assistant, topic, choice)
+            return markdown, files
+
+        for trigger in (brief_button.click, brief_topic.submit):
+            trigger(make_briefing, [brief_topic, brief_doc], [brief_view, brief_files], **PRIVATE)
 
         def ask(question: str, history: list[str] | None = None, doc: str | None = None) -> dict:
             """Answers a question with citations.

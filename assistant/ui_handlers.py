@@ -169,6 +169,18 @@ def export(db: Path, fmt: str) -> tuple[str | None, str]:
     return str(target), f"已导出 {count} 条反馈（{fmt.upper()}），请点击下载。"
 
 
+def brief(assistant: Assistant, topic: str, choice: str | None) -> tuple[str, list[str] | None]:
+    """A briefing on a topic for the 专题简报 tab: (Markdown preview, [md path, docx path] or None)."""
+    from .briefing import briefing_files
+
+    doc = None if choice in (None, "", ALL) else choice
+    try:
+        markdown, md_path, docx_path = briefing_files(assistant, topic or "", doc, Path(tempfile.mkdtemp(prefix="briefing-")))
+    except Exception as error:
+        return f"无法生成简报：{chinese_error(error)}", None
+    return markdown, [str(md_path), str(docx_path)]
+
+
 def find_unit(assistant: Assistant, unit_id: str | None) -> Unit | None:
     """The unit with an id, or None."""
     return next((unit for unit in assistant.index.units if unit.id == unit_id), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -292,3 +293,16 @@ def test_choosing_a_document_in_the_reader_opens_it_at_its_start(assistant):
     choices, first, page = read_document(assistant, "jiangsu")
     assert (choices[0], first) == (("▸ 前言", "jiangsu/preface"), "jiangsu/preface")
     assert '<h3 class="reader-label">前言</h3>' in page
+
+
+def test_the_briefing_tab_handler_gives_markdown_and_both_files(assistant):
+    from assistant import ui_handlers
+
+    markdown, files = ui_handlers.brief(assistant, "采煤沉陷区综合治理", "jiangsu")
+    assert markdown.startswith("# 专题简报：采煤沉陷区综合治理")
+    assert "42784亩" in markdown
+    assert [Path(f).suffix for f in files] == [".md", ".docx"]
+    assert all(Path(f).is_file() for f in files)
+    said, none = ui_handlers.brief(assistant, "  ", None)
+    assert none is None
+    assert said.startswith("无法生成简报：")
