@@ -33,6 +33,7 @@ _QUANTITIES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 ]
 _NUMBER = r"[≥≤约近]?\d[\d.,，]*\s*(?:万|亿)?(?:余|多)?"
 MAX_SENTENCES = 3
+UNSURE = 0.3  # best sentence score under which an answer shows the best sentence of up to three units
 MAX_LIST_UNITS = 8
 
 
@@ -190,10 +191,17 @@ def compose(
 
     chosen: list[Candidate] = [best]
     covered = shape.quantities(best.sentence)
+    # A weak best match (a question worded unlike the text) is not trusted alone: the best
+    # sentences of the next units are shown too, so the right one is more likely among them.
+    unsure = best.score < UNSURE
     for candidate in candidates[1:]:
         if len(chosen) >= MAX_SENTENCES:
             break
         if any(squeeze(candidate.sentence) in squeeze(c.sentence) or squeeze(c.sentence) in squeeze(candidate.sentence) for c in chosen):
+            continue
+        if unsure:
+            if all(candidate.unit.id != c.unit.id for c in chosen):
+                chosen.append(candidate)
             continue
         # a second asked quantity (公里 and 处) earns a place even below the usual bar
         adds_quantity = bool(shape.quantities(candidate.sentence) - covered) and candidate.score >= 0.5 * best.score
