@@ -84,6 +84,7 @@ def _batch(path: Path) -> list[dict]:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from .answer import clean_question
     from .conversation import resolve_query
     from .retrieval import Retriever
 
@@ -91,7 +92,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise AssistantError("Give a QUERY or --batch FILE.")
     retriever = Retriever.load(settings)
     items = _batch(args.batch) if args.batch else [{"question": args.query, "history": []}]
-    queries = [resolve_query(item["question"], item["history"], retriever) for item in items]
+    # cleaned as `ask` cleans them: a lone surrogate from undecodable argv bytes would crash the embedder
+    queries = [resolve_query(clean_question(item["question"]), [clean_question(h) for h in item["history"]], retriever) for item in items]
     results = retriever.search_batch(queries, k=args.k, doc=args.doc, mode=args.mode)
     for item, query, hits in zip(items, queries, results, strict=True):
         if args.json:

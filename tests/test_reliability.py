@@ -141,6 +141,16 @@ def test_a_bad_question_through_the_cli_prints_the_reply(capsys, settings, assis
     assert out.startswith(assistant.ask(question).answer.splitlines()[0])
 
 
+@pytest.mark.parametrize(("question", "kind"), [*CASES, pytest.param("\udcff老矿区", "", id="lone-surrogate")])
+def test_a_bad_query_through_cli_search_prints_hits(capsys, settings, question, kind):
+    code, out, err, _ = cli(capsys, settings, "search", question, "--json", "-k", "3")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert list(data) == ["query", "hits"]
+    assert len(data["query"]) <= MAX_QUESTION
+    assert len(data["hits"]) == (0 if kind in ("prompt", "nothing") else 3)  # no word of the documents: no hits
+
+
 def test_undecodable_bytes_on_the_command_line_are_answered_not_a_traceback(settings):
     question = b"\xff\xfe" + QUESTION.encode("utf-8")  # not UTF-8: Python hands them over as lone surrogates
     command = [sys.executable, "-m", "assistant", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
