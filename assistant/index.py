@@ -135,9 +135,16 @@ def build_index(settings: Settings) -> BuildReport:
 
 
 def _unwritable(index_dir: Path, error: OSError) -> IndexUnwritable:
-    blocker = next((p for p in [index_dir, *index_dir.parents] if p.exists() and not p.is_dir()), None)
-    reason = f"{blocker} is a file, not a folder" if blocker else (error.strerror or type(error).__name__)
-    return IndexUnwritable(f"Cannot write the index to {index_dir} ({reason}); set --index or ASSISTANT_INDEX_DIR to a writable folder.")
+    # Worded as the scale branch's staging.unwritable, which replaces this on merge.
+    blocking = next((p for p in [*reversed(index_dir.parents), index_dir] if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        reason, remedy = f"{blocking} is a file, not a folder", f"move {blocking} away"
+    else:
+        reason, remedy = error.strerror or type(error).__name__, f"make {index_dir.parent} writable for this user"
+    return IndexUnwritable(
+        f"Cannot write the index to {index_dir} ({reason}); {remedy}, "
+        "or pass --index DIR (or set ASSISTANT_INDEX_DIR) to build it elsewhere."
+    )
 
 
 def _swap_in(staging: Path, index_dir: Path) -> None:

@@ -395,7 +395,7 @@ def test_an_index_folder_that_cannot_be_written_is_one_sentence_from_build_and_s
     unwritable = settings.with_overrides(index_dir=blocker / "index")
     sentence = (
         f"assistant: Cannot write the index to {blocker / 'index'} ({blocker} is a file, not a folder); "
-        "set --index or ASSISTANT_INDEX_DIR to a writable folder.\n"
+        f"move {blocker} away, or pass --index DIR (or set ASSISTANT_INDEX_DIR) to build it elsewhere.\n"
     )
     code, out, err, _ = cli(capsys, unwritable, "build")
     assert (code, out, err) == (1, "", sentence)
@@ -415,7 +415,10 @@ def test_a_read_only_parent_folder_is_one_sentence(settings, tmp_path, capsys):
     finally:
         parent.chmod(0o700)
     assert code == 1
-    assert err.startswith(f"assistant: Cannot write the index to {parent / 'index'} (Permission denied)")
+    assert err == (
+        f"assistant: Cannot write the index to {parent / 'index'} (Permission denied); "
+        f"make {parent} writable for this user, or pass --index DIR (or set ASSISTANT_INDEX_DIR) to build it elsewhere.\n"
+    )
 
 
 def _random_bytes_db(path: Path) -> Path:
