@@ -4,7 +4,7 @@ from .answer import Assistant
 from .briefing import Briefing, Comparison, briefing_files, build_briefing, compare, to_docx, to_markdown
 from .config import Settings
 from .documents import load_corpus, load_corpus_report, load_manifest
-from .errors import AssistantError, CorpusError, GoldFileError, IndexDamaged, IndexNotBuilt, IndexStale, ThresholdsError
+from .errors import AssistantError, CorpusError, GoldFileError, IndexDamaged, IndexNotBuilt, IndexStale, IndexUnwritable, ThresholdsError
 from .evaluation import Report, check_thresholds, load_thresholds, run_evaluation
 from .gold import GoldItem, load_gold
 from .readers import read_document
@@ -26,6 +26,7 @@ __all__ = [
     "IndexDamaged",
     "IndexNotBuilt",
     "IndexStale",
+    "IndexUnwritable",
     "ParsedDocument",
     "Reply",
     "Report",

@@ -7,13 +7,19 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from .config import Settings
 from .errors import AssistantError
 
 
 def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False))
+    print(_printable(json.dumps(data, ensure_ascii=False)))
+
+
+def _printable(text: str) -> str:
+    """Text that any UTF-8 stream accepts: an undecodable byte of the command line (a lone surrogate) becomes "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
@@ -78,6 +84,7 @@ def _batch(path: Path) -> list[dict]:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from .answer import clean_question
     from .conversation import resolve_query
     from .retrieval import Retriever
 
@@ -85,7 +92,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise AssistantError("Give a QUERY or --batch FILE.")
     retriever = Retriever.load(settings)
     items = _batch(args.batch) if args.batch else [{"question": args.query, "history": []}]
-    queries = [resolve_query(item["question"], item["history"], retriever) for item in items]
+    # cleaned as `ask` cleans them: a lone surrogate from undecodable argv bytes would crash the embedder
+    queries = [resolve_query(clean_question(item["question"]), [clean_question(h) for h in item["history"]], retriever) for item in items]
     results = retriever.search_batch(queries, k=args.k, doc=args.doc, mode=args.mode)
     for item, query, hits in zip(items, queries, results, strict=True):
         if args.json:
@@ -184,8 +192,16 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors in one line, like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}; see `{self.prog} --help` (a question starting with - goes after --).\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="assistant", description="Ask Chinese policy plans; every statement cites its clause.")
+    parser = _Parser(prog="assistant", description="Ask Chinese policy plans; every statement cites its clause.")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
     parser.add_argument("--corpus", type=Path, help="corpus folder (ASSISTANT_CORPUS_DIR, default corpus/)")
     parser.add_argument("--index", type=Path, help="index folder (ASSISTANT_INDEX_DIR, default index/)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -247,3 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("assistant: interrupted.", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug or an unforeseen failure: still one line, unless asked for more
+        if args.debug:
+            raise
+        said = " ".join(str(error).split())[:300]
+        print(_printable(f"assistant: unexpected {type(error).__name__} ({said}); rerun with --debug for the traceback."), file=sys.stderr)
+        return 1

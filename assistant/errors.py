@@ -21,6 +21,10 @@ class IndexDamaged(AssistantError):
     """An index file is missing, truncated or inconsistent with the manifest."""
 
 
+class IndexUnwritable(AssistantError):
+    """The index folder cannot be written (a build needs a writable folder)."""
+
+
 class GoldFileError(AssistantError):
     """A gold Q&A file is malformed; the message names the line and the field."""
 

@@ -155,6 +155,11 @@ class Scorer:
                 return Refusal(f"文件没有涉及“{squeeze(numbered)}”")
         if not candidates:
             return Refusal("没有检索到相关条款")
+        # "<script>alert(1)</script>" shares only the "1" with the documents, which every table row
+        # numbered 1 matches; a number alone never says what is asked.
+        known = [t for t in self.tokenizer.tokens(query) if self.df.get(t) and not t.isdigit()]
+        if not known:
+            return Refusal("问题中除数字外没有文件中的词语")
         best = candidates[0]
         if best.score < MIN_SCORE:
             return Refusal("检索到的条款与问题不相符")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,6 +95,9 @@ def to_markdown(briefing: Briefing) -> str:
     Returns:
         The Markdown text (ending with a newline); a short paragraph when the topic is not covered.
     """
+    # The topic is whatever the user typed; in Markdown "<script>" would be live HTML (the app
+    # previews this text, and viewers render the file): its < > & become entities, nothing else changes.
+    briefing = replace(briefing, topic=html.escape(briefing.topic, quote=False))
     lines = [f"# {title(briefing)}", "", scope_line(briefing), ""]
     if not briefing.covered:
         return "\n".join([*lines, not_covered_text(briefing), ""])

@@ -109,7 +109,7 @@ def _damaged(db: Path, error: sqlite3.Error) -> FeedbackError:
         return FeedbackError(message, "locked", db)
     if isinstance(error, sqlite3.OperationalError) and "readonly" in text:
         return FeedbackError(f"The feedback database {db} is read-only; make it writable for the app.", "unwritable", db)
-    message = f"The feedback database {db} is damaged or not an SQLite file; move it aside and a new one is started."
+    message = f"The feedback database {db} is damaged or not an SQLite file; move it aside (mv {db} {db}.damaged) and a new one is started."
     return FeedbackError(message, "damaged", db)
 
 
@@ -153,6 +153,27 @@ def record(db: Path, feedback: Feedback) -> int:
                 row,
             )
             return int(cursor.lastrowid)
+    except sqlite3.Error as error:
+        raise _damaged(db, error) from None
+    except OSError as error:
+        message = f"The feedback database {db} cannot be written ({error.strerror}); check the path and permissions."
+        raise FeedbackError(message, "unwritable", db) from None
+
+
+def check(db: Path) -> None:
+    """Checks that the feedback database can be used: its folder exists (made if need be) and, if it
+    exists, it reads (a missing one is made on first use).
+
+    Raises:
+        FeedbackError: the database is damaged, locked or cannot be opened, or its folder cannot be made.
+    """
+    db = Path(db)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        if not db.exists():
+            return
+        with closing(_connect(db)) as connection:
+            connection.execute("SELECT count(*) FROM feedback").fetchone()
     except sqlite3.Error as error:
         raise _damaged(db, error) from None
     except OSError as error:

@@ -15,7 +15,7 @@ from .config import LOCAL_EMBEDDER, Settings
 from .dense import DenseIndex
 from .documents import corpus_hash, load_corpus, load_manifest
 from .embedding import Embedder, train_local_embedder
-from .errors import CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
+from .errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale, IndexUnwritable
 from .lexical import LexicalIndex, Tokenizer
 from .records import Unit
 
@@ -81,10 +81,13 @@ def build_index(settings: Settings) -> BuildReport:
     if not rows:
         raise CorpusError(f"The corpus in {corpus_dir} has no text to index; add documents and rebuild.")
 
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = index_dir.parent / f".{index_dir.name}.building-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    try:
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+    except OSError as error:
+        raise _unwritable(index_dir, error) from None
     try:
         tokenizer = Tokenizer()
         lexical = LexicalIndex.build(tokenizer.tokens_batch([index_text(u) for u in rows]))
@@ -122,10 +125,26 @@ def build_index(settings: Settings) -> BuildReport:
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(staging, index_dir)
+    except OSError as error:  # disk full, permissions, index_dir is a file: the old index stays
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _unwritable(index_dir, error) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildReport(index_dir, len(documents), len(units), len(rows), time.perf_counter() - started, settings.embedding_model)
+
+
+def _unwritable(index_dir: Path, error: OSError) -> IndexUnwritable:
+    # Worded as the scale branch's staging.unwritable, which replaces this on merge.
+    blocking = next((p for p in [*reversed(index_dir.parents), index_dir] if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        reason, remedy = f"{blocking} is a file, not a folder", f"move {blocking} away"
+    else:
+        reason, remedy = error.strerror or type(error).__name__, f"make {index_dir.parent} writable for this user"
+    return IndexUnwritable(
+        f"Cannot write the index to {index_dir} ({reason}); {remedy}, "
+        "or pass --index DIR (or set ASSISTANT_INDEX_DIR) to build it elsewhere."
+    )
 
 
 def _swap_in(staging: Path, index_dir: Path) -> None:
@@ -187,7 +206,21 @@ def read_manifest(index_dir: Path) -> dict:
         raise IndexDamaged(f"{path} is damaged; {REBUILD}.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IndexStale(f"The index in {index_dir} was made by another version of the assistant; {REBUILD}.")
+    if not _well_formed(manifest):
+        raise IndexDamaged(f"{path} lacks part of what a build writes; {REBUILD}.")
     return manifest
+
+
+def _well_formed(manifest: dict) -> bool:
+    """True when the manifest has the fields loading and the app read, with their types."""
+    documents = manifest.get("documents")
+    return (
+        isinstance(documents, list)
+        and all(isinstance(d, dict) and all(isinstance(d.get(key), str) for key in ("id", "title", "short")) for d in documents)
+        and isinstance(manifest.get("unit_count"), int)
+        and isinstance(manifest.get("sizes", {}), dict)
+        and isinstance(manifest.get("embedder"), dict)
+    )
 
 
 def check_fresh(settings: Settings, manifest: dict) -> None:
@@ -233,7 +266,10 @@ def load_index(settings: Settings, check_corpus: bool = True) -> Index:
         raise IndexDamaged(f"The files in {index_dir} disagree on the number of units; {REBUILD}.")
     embedder_info = manifest.get("embedder", {})
     if embedder_info.get("local"):
-        embedder = Embedder.load(index_dir / EMBEDDER_DIR, local=True)
+        try:
+            embedder = Embedder.load(index_dir / EMBEDDER_DIR, local=True)
+        except AssistantError:  # the index's own model folder: a rebuild makes it again
+            raise IndexDamaged(f"The embedder in {index_dir / EMBEDDER_DIR} cannot be loaded; {REBUILD}.") from None
     else:
         embedder = Embedder.load(embedder_info.get("name", ""))
     if embedder.dim != dense.dim:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import unicodedata
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -33,6 +34,12 @@ SUPPORT = 0.5
 # bigrams that no other cited unit has, so that a stray marker cannot ride on a good one (95% of
 # joined two-unit sentences pass, 2% of stray markers do).
 PART_SUPPORT = 0.1
+# The client's timeout bounds each network wait (connect, every read), not the whole call: an
+# endpoint that sends a byte every few seconds would hold a question for ever. So the call runs in
+# a daemon thread and `ask` waits for it at most the timeout plus this share of it (at most 1 s);
+# at most IN_FLIGHT calls may still be running, beyond that the extractive answer is shown at once.
+GRACE = 0.5
+IN_FLIGHT = 16
 NO_ANSWER = "文件中没有相关内容"
 UNAVAILABLE = "大模型服务不可用，以下为原文摘录答案。"
 UNCHECKED = "大模型回答未通过引文核对，以下为原文摘录答案。"
@@ -204,28 +211,68 @@ class LLMWriter:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._model = None  # built on first use: importing langchain_openai takes a while
+        self._model_lock = threading.Lock()
+        self._in_flight = threading.BoundedSemaphore(IN_FLIGHT)
+
+    @property
+    def deadline(self) -> float:
+        """Seconds `rewrite` waits for the endpoint in all: the timeout and a little grace."""
+        return self.settings.llm_timeout + min(1.0, GRACE * self.settings.llm_timeout)
 
     def _chat(self):
-        if self._model is None:
-            from langchain_openai import ChatOpenAI
-
-            self._model = ChatOpenAI(
-                base_url=self.settings.llm_base_url,
-                # keyless local servers (vLLM, Ollama) still need a non-empty key for the client
-                api_key=self.settings.llm_api_key or "not-needed",
-                model=self.settings.llm_model,
-                timeout=self.settings.llm_timeout,
-                max_retries=0,
-                use_responses_api=False,
-                temperature=0,
-            )
+        with self._model_lock:  # several app workers may ask for it at once
+            if self._model is None:
+                self._model = self._new_model()
         return self._model
+
+    def _new_model(self):
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            base_url=self.settings.llm_base_url,
+            # keyless local servers (vLLM, Ollama) still need a non-empty key for the client
+            api_key=self.settings.llm_api_key or "not-needed",
+            model=self.settings.llm_model,
+            timeout=self.settings.llm_timeout,
+            max_retries=0,
+            use_responses_api=False,
+            temperature=0,
+        )
 
     def complete(self, prompt: str) -> object:
         """The model's answer to the prompt: its message content, whatever type the endpoint sent."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
         return self._chat().invoke([SystemMessage(_SYSTEM), HumanMessage(prompt)]).content
+
+    def complete_within_deadline(self, prompt: str) -> object:
+        """`complete`, given up after `deadline` seconds however the endpoint trickles its answer.
+
+        Raises:
+            TimeoutError: no complete answer in time, or too many earlier calls still hanging.
+            Exception: whatever `complete` raised.
+        """
+        self._chat()  # the first call imports langchain_openai (seconds): not on the endpoint's clock
+        if not self._in_flight.acquire(blocking=False):
+            raise TimeoutError(f"{IN_FLIGHT} earlier calls to the endpoint are still waiting")
+        outcome: dict[str, object] = {}
+        done = threading.Event()
+
+        def call() -> None:
+            try:
+                outcome["text"] = self.complete(prompt)
+            except BaseException as error:  # handed to the waiting thread
+                outcome["error"] = error
+            finally:
+                self._in_flight.release()
+                done.set()
+
+        threading.Thread(target=call, name="llm-call", daemon=True).start()
+        if not done.wait(self.deadline):
+            raise TimeoutError(f"no complete answer within {self.deadline:.1f} s")
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome["text"]
 
     def rewrite(self, reply: Reply, units: list[Unit]) -> Reply:
         """The reply in the model's words when every kept sentence checks out against its units.
@@ -242,7 +289,7 @@ class LLMWriter:
         if not reply.found or not units:
             return reply
         try:
-            text = self.complete(build_prompt(reply, units))
+            text = self.complete_within_deadline(build_prompt(reply, units))
         except Exception as error:  # the endpoint is optional: any failure means the extractive answer
             log.warning("LLM endpoint failed (%s); showing the extractive answer.", type(error).__name__)
             return replace(reply, notice=UNAVAILABLE)

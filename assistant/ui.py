@@ -15,13 +15,20 @@ import gradio as gr
 from . import ui_handlers as handlers
 from .answer import Assistant
 from .config import Settings
-from .errors import AssistantError
+from .errors import AssistantError, IndexDamaged, IndexNotBuilt, IndexStale
+from .feedback import FeedbackError
+from .feedback import check as check_feedback
 from .index import warm
 from .presentation import escape_markdown
 
 TITLE = "政策规划问答助手"
 CONCURRENCY = 8  # requests answered at once; Assistant.ask is read-only over the loaded index
 QUEUE_SIZE = 256
+# The app takes no files, but Gradio's upload route is always there: keep what anyone can put on
+# the disk through it tiny, and let Gradio delete its cached files (uploads, the briefings and
+# feedback exports offered for download) an hour after they were made.
+MAX_UPLOAD = "1kb"
+DELETE_CACHE = (3600, 3600)  # (how often, how old) in seconds
 EXAMPLES = [
     "老矿区转型发展的发展原则有哪些？",
     "江苏“十四五”要完成多少亩已有采煤沉陷区治理面积？",
@@ -87,6 +94,7 @@ def launch_options(settings: Settings) -> dict:
         "css": CSS,
         "ssr_mode": False,
         "footer_links": ["api"],
+        "max_file_size": MAX_UPLOAD,
     }
 
 
@@ -110,7 +118,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     first_outline, first_unit, first_html = handlers.read_document(assistant, first_doc)
     db = settings.feedback_db
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as demo:
         turns = gr.State([])
         gr.Markdown(INTRO)
         with gr.Tabs(selected="chat") as tabs:
@@ -243,6 +251,21 @@ def launch(settings: Settings | None = None) -> None:
     settings = settings or Settings.from_env()
     options = launch_options(settings)  # a bad login setting fails before the slow load
     print(f"Loading the index in {settings.index_dir} (building it first when missing or stale)…", file=sys.stderr)
-    assistant = Assistant.load(settings, build=True)
+    try:
+        assistant = Assistant.load(settings)
+    except (IndexNotBuilt, IndexStale, IndexDamaged) as reason:  # a build repairs all of these
+        print(f"Rebuilding: {reason}", file=sys.stderr)
+        assistant = Assistant.load(settings, build=True)
     warm(assistant.index)
-    build_app(assistant, settings).launch(**options)
+    try:
+        check_feedback(settings.feedback_db)
+    except FeedbackError as error:  # answers do not need it: serve, and say what to do
+        print(f"warning: {error} Until then the app answers but cannot store feedback.", file=sys.stderr)
+    demo = build_app(assistant, settings)
+    try:
+        demo.launch(**options)
+    except OSError as error:  # Gradio's "Cannot find empty port", or an address this machine does not have
+        raise AssistantError(
+            f"Cannot serve on {settings.host}:{settings.port} (the port is taken or the address is not this machine's); "
+            "set ASSISTANT_PORT / ASSISTANT_HOST to a free port and an address of this machine."
+        ) from error

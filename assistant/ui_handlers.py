@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .answer import Assistant
+from .answer import Assistant, visible_text
 from .errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
 from .feedback import DOWN, UP, Feedback, FeedbackError, export_feedback, record
 from .presentation import error_messages, escape_markdown, outline, plain_text, reply_messages, source_choices, unit_html
@@ -106,7 +106,7 @@ def respond(assistant: Assistant, question: str, chat: list, turns: list[Reply],
     Returns:
         The new chat messages, the new turns, and the reply as plain text to copy.
     """
-    question = (question or "").strip()
+    question = visible_text(question).strip()  # what the chat shows: no escapes, no U+202E flipping the line
     if not question:
         return list(chat or []), list(turns or []), ""
     history = [turn.question for turn in turns or [] if turn.question]

@@ -23,3 +23,12 @@ def _table() -> dict[int, str]:
 def to_simplified(text: str) -> str:
     """Maps every traditional character to its simplified form; everything else is unchanged."""
     return text.translate(_table())
+
+
+def folding_table(kept: frozenset[str] = frozenset()) -> dict[int, str]:
+    """The traditional-to-simplified table without the characters in `kept`.
+
+    Some characters are both a traditional form and a simplified word of their own (著 in 显著,
+    乾 in 乾坤); passing the characters the documents use keeps those as printed.
+    """
+    return {code: simple for code, simple in _table().items() if chr(code) not in kept}

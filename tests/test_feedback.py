@@ -117,7 +117,9 @@ def test_an_unknown_export_format_is_refused(tmp_path):
 
 def test_a_damaged_database_gives_one_sentence_that_says_what_to_do(tmp_path):
     db = _damage(tmp_path / "f.sqlite3")
-    expected = f"The feedback database {db} is damaged or not an SQLite file; move it aside and a new one is started."
+    expected = (
+        f"The feedback database {db} is damaged or not an SQLite file; move it aside (mv {db} {db}.damaged) and a new one is started."
+    )
     for action in (lambda: record(db, _item()), lambda: read_feedback(db), lambda: export_feedback(db, tmp_path / "o.csv")):
         with pytest.raises(FeedbackError) as caught:
             action()
@@ -210,7 +212,8 @@ def test_the_cli_reports_a_damaged_database_in_one_line(tmp_path, monkeypatch, c
     monkeypatch.setenv("ASSISTANT_FEEDBACK_DB", str(db))
     assert main(["feedback", "--export", str(tmp_path / "x.csv")]) == 1
     assert capsys.readouterr().err == (
-        f"assistant: The feedback database {db} is damaged or not an SQLite file; move it aside and a new one is started.\n"
+        f"assistant: The feedback database {db} is damaged or not an SQLite file; "
+        f"move it aside (mv {db} {db}.damaged) and a new one is started.\n"
     )
 
 
