@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -26,6 +27,14 @@ def normalise(text: str) -> str:
     from .variants import to_simplified
 
     return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Per text: its BM25 tokens and its plain jieba words (what the local embedder's vocabulary is made of)."""
+
+    tokens: list[list[str]]
+    words: list[list[str]]
 
 
 class Tokenizer:
@@ -55,7 +64,23 @@ class Tokenizer:
     def tokens(self, text: str) -> list[str]:
         """Index/query tokens: search-mode words without stopwords or punctuation, plus CJK bigrams."""
         text = normalise(text)
-        out = [w for w in self._jieba.lcut_for_search(text, HMM=False) if _WORDLIKE.search(w) and w not in self.stopwords]
+        return self._tokens(text, self._jieba.lcut(text, HMM=False))
+
+    def tokens_batch(self, texts: list[str]) -> list[list[str]]:
+        return [self.tokens(text) for text in texts]
+
+    def _tokens(self, text: str, words: list[str]) -> list[str]:
+        """`tokens` of a normalised text from its jieba words (what jieba's search mode adds, done here)."""
+        freq = self._jieba.FREQ
+        out = []
+        for word in words:
+            # jieba's cut_for_search: the known 2- and 3-character sub-words of a long word, then the word
+            if len(word) > 2:
+                out.extend(gram for gram in (word[i : i + 2] for i in range(len(word) - 1)) if freq.get(gram))
+            if len(word) > 3:
+                out.extend(gram for gram in (word[i : i + 3] for i in range(len(word) - 2)) if freq.get(gram))
+            out.append(word)
+        out = [w for w in out if _WORDLIKE.search(w) and w not in self.stopwords]
         if self.bigrams:
             for run in _CJK_RUN.findall(text):
                 out.extend(f"#{run[i : i + 2]}" for i in range(len(run) - 1))
@@ -63,8 +88,35 @@ class Tokenizer:
                 out.extend(f"@{ch}" for ch in run if ch not in self.stopwords)
         return out
 
-    def tokens_batch(self, texts: list[str]) -> list[list[str]]:
-        return [self.tokens(text) for text in texts]
+    def analyse(self, pieces: list[list[str]]) -> Analysis:
+        """Tokens and words of many texts given as pieces, segmenting each distinct piece once.
+
+        Pieces are joined by a space; jieba never joins words across white space, so the tokens of
+        the joined text are those of its pieces (in another order, which BM25 ignores). Headings
+        repeat across units and are segmented once.
+
+        Args:
+            pieces: per text, its pieces (e.g. headings, label, body); only the last two give `words`.
+
+        Returns:
+            The index tokens of each whole text, and the plain words of each text's last two pieces.
+        """
+        memo: dict[str, tuple[list[str], list[str]]] = {}
+
+        def analysed(piece: str) -> tuple[list[str], list[str]]:
+            if piece not in memo:
+                text = normalise(piece)
+                words = self._jieba.lcut(text, HMM=False)
+                memo[piece] = (self._tokens(text, words), [w for w in words if w.strip()])
+            return memo[piece]
+
+        tokens: list[list[str]] = []
+        words: list[list[str]] = []
+        for parts in pieces:
+            done = [analysed(piece) for piece in parts]
+            tokens.append([token for piece_tokens, _ in done for token in piece_tokens])
+            words.append([word for _, piece_words in done[-2:] for word in piece_words])
+        return Analysis(tokens, words)
 
     def content_words(self, text: str) -> list[str]:
         """The words of a question that carry its topic (no stopwords, digits or punctuation)."""
