@@ -57,6 +57,14 @@ class DenseIndex:
     def dim(self) -> int:
         return int(self._index.d)
 
+    def vectors(self, start: int, stop: int) -> np.ndarray:
+        """The stored vectors of positions [start, stop), exactly as added (for reuse by a rebuild)."""
+        import faiss
+
+        if isinstance(self._index, faiss.IndexIVF) and self._index.direct_map.type == faiss.DirectMap.NoMap:
+            self._index.make_direct_map()
+        return np.ascontiguousarray(self._index.reconstruct_n(int(start), int(stop - start)), dtype=np.float32)
+
     def search(self, vectors: np.ndarray, k: int, id_range: tuple[int, int] | None = None) -> list[list[tuple[int, float]]]:
         """Top-k (unit position, cosine) per query row; zero query rows get no results.
 

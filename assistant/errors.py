@@ -27,3 +27,7 @@ class GoldFileError(AssistantError):
 
 class ThresholdsError(AssistantError):
     """An evaluation thresholds file is malformed."""
+
+
+class IndexUnwritable(AssistantError):
+    """The index folder cannot be created or written."""
