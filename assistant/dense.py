@@ -91,7 +91,15 @@ class DenseIndex:
             params = faiss.SearchParametersIVF(sel=selector, nprobe=NPROBE) if selector else faiss.SearchParametersIVF(nprobe=NPROBE)
         else:
             params = faiss.SearchParameters(sel=selector) if selector else None
-        scores, ids = self._index.search(vectors, k, params=params)
+        # One OpenMP thread per search: with torch's threads still spinning after encoding the query,
+        # faiss' second thread waits for a core; at 100k units flat search took 40 ms p50 with 2
+        # threads and 8 ms with 1 (bench/scale.py, 2 cores). A server answers queries side by side anyway.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            scores, ids = self._index.search(vectors, k, params=params)
+        finally:
+            faiss.omp_set_num_threads(threads)
         results: list[list[tuple[int, float]]] = []
         for row, vector in enumerate(vectors):
             if not np.any(vector):
