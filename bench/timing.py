@@ -60,8 +60,11 @@ def measure(name: str, call: Callable[[object], object], items: list, rounds: in
 
 
 def folder_size(path: Path) -> int:
-    """Bytes of every file under path."""
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+    """Bytes of a file, or of every file under a folder."""
+    path = Path(path)
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def megabytes(size: float) -> str:
