@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
@@ -91,7 +91,7 @@ class _Document:
     sha256: str
     units: tuple[Unit, ...]
     cached: bool
-    rows: tuple[Unit, ...] = field(default=())
+    rows: tuple[Unit, ...]  # the searchable ones
 
 
 def build_index(settings: Settings, strict: bool | None = None) -> BuildReport:
