@@ -1,7 +1,9 @@
-"""Cache: what the previous index lends a rebuild — units of unchanged files, its embedder, its vectors.
+"""Cache: what the previous index lends a rebuild — units of unchanged files, their words, its embedder, its vectors.
 
 A document's units are reused when its file's sha256, its id and the parser version are those the
-previous index recorded; only its title (which the manifest may have changed) is renewed. Vectors
+previous index recorded; only its title (which the manifest may have changed) is renewed. So are the
+jieba words of its units' labels and bodies (`docs/<id>.words.txt`) while the tokenizer is the same:
+segmentation is most of a build's time at 100k units, and BM25 must be rebuilt over all of them. Vectors
 are reused per document when the embedder's fingerprint and the document's embedded texts are the
 same; the local embedder's fingerprint covers every text it is trained on, so it is retrained (and
 every unit re-encoded) as soon as any text changes, and reused whole when none did.
@@ -23,6 +25,7 @@ from .records import Unit
 # the local embedder learns: a change to any of them invalidates what was made with the old ones.
 PARSER_MODULES = ("readers.py", "structure.py", "text.py", "table.py", "variants.py")
 EMBEDDER_MODULES = ("embedding.py", "lexical.py", "variants.py", "data/domain_words.txt", "data/stopwords.txt")
+TOKENIZER_MODULES = ("lexical.py", "variants.py", "data/domain_words.txt", "data/stopwords.txt")
 DOCS_DIR = "docs"
 
 
@@ -38,6 +41,11 @@ def _sources_hash(names: tuple[str, ...]) -> str:
 def parser_version() -> str:
     """A short hash of the parsing code: units cached by another version are parsed again."""
     return _sources_hash(PARSER_MODULES)
+
+
+def tokenizer_version() -> str:
+    """A short hash of the tokenizer's code, dictionaries and jieba: cached words need the same."""
+    return _sources_hash(TOKENIZER_MODULES) + "-" + _package_version("jieba")
 
 
 def texts_hash(texts: list[str]) -> str:
@@ -106,6 +114,20 @@ def read_units(path: Path) -> tuple[Unit, ...]:
     return tuple(units)
 
 
+def words_file(index_dir: Path, doc_id: str) -> Path:
+    """Where an index keeps the words of one document's searchable units (label TAB body per line)."""
+    return Path(index_dir) / DOCS_DIR / f"{doc_id}.words.txt"
+
+
+def write_words(index_dir: Path, doc_id: str, rows: tuple[Unit, ...], segmented: dict[str, list[str]]) -> Path:
+    """Writes the words of each row's label and body, space-separated (words never hold white space)."""
+    path = words_file(index_dir, doc_id)
+    path.parent.mkdir(exist_ok=True)
+    lines = [" ".join(segmented[unit.label]) + "\t" + " ".join(segmented[unit.body]) + "\n" for unit in rows]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
 class Previous:
     """The index a build replaces, as a source of reusable parts; empty when there is none or it is unusable.
 
@@ -132,7 +154,10 @@ class Previous:
             return cls(index_dir, None)
         if not isinstance(manifest, dict) or manifest.get("format") != format_version:
             return cls(index_dir, None)
-        return cls(index_dir, manifest)
+        try:
+            return cls(index_dir, manifest)
+        except (AttributeError, TypeError, ValueError):  # a hand-edited or damaged manifest
+            return cls(index_dir, None)
 
     def units(self, doc_id: str, file: str, sha256: str, parser: str, title: str | None) -> tuple[Unit, ...] | None:
         """The cached units of a document whose file, id and parser are unchanged; None otherwise.
@@ -157,6 +182,30 @@ class Previous:
         if title is not None and units and units[0].doc_title != title:
             units = tuple(replace(unit, doc_title=title) for unit in units)
         return units
+
+    def segmented(self, doc_id: str, tokenizer: str, rows: tuple[Unit, ...]) -> dict[str, list[str]]:
+        """The cached words of a reused document's rows' labels and bodies ({} when unusable).
+
+        Args:
+            doc_id: a document whose units came from this index (`units` returned them).
+            tokenizer: the current `tokenizer_version()`.
+            rows: its searchable units, in order.
+        """
+        entry = self.entries.get(doc_id)
+        path = words_file(self.index_dir, doc_id)
+        try:
+            if not entry or entry.get("tokenizer") != tokenizer or path.stat().st_size != self.manifest["sizes"][f"{DOCS_DIR}/{path.name}"]:
+                return {}
+            lines = path.read_text(encoding="utf-8").split("\n")[:-1]
+        except (OSError, KeyError, ValueError):
+            return {}
+        if len(lines) != len(rows):
+            return {}
+        known: dict[str, list[str]] = {}
+        for unit, line in zip(rows, lines, strict=True):
+            label, _, body = line.partition("\t")
+            known[unit.label], known[unit.body] = label.split(), body.split()
+        return known
 
     def title(self, doc_id: str) -> str:
         """The title the previous index gave a document ("" if none)."""

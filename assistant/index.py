@@ -17,7 +17,18 @@ from pathlib import Path
 import numpy as np
 
 from . import records
-from .cache import DOCS_DIR, Previous, embedder_fingerprint, parser_version, read_units, texts_hash, units_file, write_units
+from .cache import (
+    DOCS_DIR,
+    Previous,
+    embedder_fingerprint,
+    parser_version,
+    read_units,
+    texts_hash,
+    tokenizer_version,
+    units_file,
+    write_units,
+    write_words,
+)
 from .config import LOCAL_EMBEDDER, Settings
 from .dense import DenseIndex
 from .documents import Source, corpus_hash, left_out, read_source, scan_corpus, unlisted_warning
@@ -133,11 +144,18 @@ def build_index(settings: Settings, strict: bool | None = None) -> BuildReport:
         for document in documents:
             path = write_units(staging, document.spec.id, document.units)
             sizes[f"{DOCS_DIR}/{path.name}"] = path.stat().st_size
-        tokenizer = Tokenizer()
+        tokenizer, words_version = Tokenizer(), tokenizer_version()
         dense_hashes = [texts_hash([dense_text(unit) for unit in document.rows]) for document in documents]
         fingerprint = embedder_fingerprint(settings.embedding_model, local, dense_hashes)
         reused_embedder = previous.embedder_dir(fingerprint, EMBEDDER_DIR) if local else None
-        analysis = tokenizer.analyse([index_pieces(unit) for unit in rows])
+        segmented: dict[str, list[str]] = {}
+        for document in documents:
+            if document.cached:
+                segmented.update(previous.segmented(document.spec.id, words_version, document.rows))
+        analysis = tokenizer.analyse([index_pieces(unit) for unit in rows], segmented)
+        for document in documents:
+            path = write_words(staging, document.spec.id, document.rows, analysis.segmented)
+            sizes[f"{DOCS_DIR}/{path.name}"] = path.stat().st_size
         LexicalIndex.build(analysis.tokens).save(staging / BM25_DIR)
         if local:
             if reused_embedder is not None:
@@ -160,6 +178,7 @@ def build_index(settings: Settings, strict: bool | None = None) -> BuildReport:
                     "aliases": list(d.spec.aliases),
                     "sha256": d.sha256,
                     "parser": parser,
+                    "tokenizer": words_version,
                     "units": len(d.units),
                     "searchable": len(d.rows),
                     "dense_hash": dense_hash,

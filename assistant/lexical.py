@@ -35,6 +35,7 @@ class Analysis:
 
     tokens: list[list[str]]
     words: list[list[str]]
+    segmented: dict[str, list[str]]  # every piece's words (no white space)
 
 
 class Tokenizer:
@@ -88,7 +89,7 @@ class Tokenizer:
                 out.extend(f"@{ch}" for ch in run if ch not in self.stopwords)
         return out
 
-    def analyse(self, pieces: list[list[str]]) -> Analysis:
+    def analyse(self, pieces: list[list[str]], segmented: dict[str, list[str]] | None = None) -> Analysis:
         """Tokens and words of many texts given as pieces, segmenting each distinct piece once.
 
         Pieces are joined by a space; jieba never joins words across white space, so the tokens of
@@ -97,10 +98,14 @@ class Tokenizer:
 
         Args:
             pieces: per text, its pieces (e.g. headings, label, body); only the last two give `words`.
+            segmented: pieces already segmented by this tokenizer (`Analysis.segmented` of an earlier
+                run): jieba, most of the cost, is skipped for them.
 
         Returns:
-            The index tokens of each whole text, and the plain words of each text's last two pieces.
+            The index tokens of each whole text, the plain words of each text's last two pieces, and
+            the words of every piece.
         """
+        known = dict(segmented or {})
         memo: dict[str, tuple[list[str], list[str]]] = {}
         # One string object per distinct token: 100k units hold ~30M tokens, mostly repeats.
         canonical: dict[str, str] = {}
@@ -109,8 +114,11 @@ class Tokenizer:
         def analysed(piece: str) -> tuple[list[str], list[str]]:
             if piece not in memo:
                 text = normalise(piece)
-                words = [intern(w, w) for w in self._jieba.lcut(text, HMM=False)]
-                memo[piece] = ([intern(t, t) for t in self._tokens(text, words)], [w for w in words if w.strip()])
+                words = known[piece] if piece in known else [w for w in self._jieba.lcut(text, HMM=False) if w.strip()]
+                words = [intern(w, w) for w in words]
+                known[piece] = words
+                # white space "words" give no token, so the tokens need only the others
+                memo[piece] = ([intern(t, t) for t in self._tokens(text, words)], words)
             return memo[piece]
 
         tokens: list[list[str]] = []
@@ -119,7 +127,7 @@ class Tokenizer:
             done = [analysed(piece) for piece in parts]
             tokens.append([token for piece_tokens, _ in done for token in piece_tokens])
             words.append([word for _, piece_words in done[-2:] for word in piece_words])
-        return Analysis(tokens, words)
+        return Analysis(tokens, words, known)
 
     def content_words(self, text: str) -> list[str]:
         """The words of a question that carry its topic (no stopwords, digits or punctuation)."""

@@ -13,7 +13,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, train_local_embedder
 from assistant.errors import CorpusError, IndexStale
 from assistant.index import build_index, dense_text, index_pieces, index_text, load_index
-from assistant.lexical import Tokenizer
+from assistant.lexical import Tokenizer, normalise
 from assistant.retrieval import Retriever
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -214,6 +214,50 @@ def test_a_damaged_cache_file_is_parsed_again(workspace, calls):
     (workspace.index_dir / "docs" / "jiangsu.units.jsonl").write_text("{}\n", encoding="utf-8")
     assert counts(build_index(workspace)) == (1, 1, 0, 2, False)
     assert calls["parsed"] == ["jiangsu"]
+
+
+def test_words_of_unchanged_documents_are_not_segmented_again(workspace, monkeypatch):
+    import jieba
+
+    segmented = []
+    lcut = jieba.Tokenizer.lcut
+
+    def spy(self, text, *args, **kwargs):
+        segmented.append(text)
+        return lcut(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(jieba.Tokenizer, "lcut", spy)
+    before = rankings(workspace)
+    bodies = {doc: {normalise(u.body) for u in load_index(workspace).rows if u.doc_id == doc} for doc in ("coal", "jiangsu")}
+    add_clause(workspace.corpus_dir)
+    segmented.clear()
+    build_index(workspace)
+    assert bodies["coal"] <= set(segmented)
+    assert bodies["jiangsu"] & set(segmented) == set()
+    segmented.clear()
+    add_clause(workspace.corpus_dir)  # the clause again: coal changes, rankings of the rest stay exact
+    build_index(workspace)
+    assert bodies["jiangsu"] & set(segmented) == set()
+    fresh = workspace.with_overrides(index_dir=workspace.index_dir.parent / "fresh")
+    build_index(fresh)
+    assert rankings(workspace) == rankings(fresh)
+    assert rankings(workspace) != before
+
+
+def test_another_tokenizer_version_segments_everything_again(workspace, monkeypatch):
+    calls = []
+    analyse = Tokenizer.analyse
+
+    def spy(self, pieces, segmented=None):
+        calls.append(len(segmented or {}))
+        return analyse(self, pieces, segmented)
+
+    monkeypatch.setattr(Tokenizer, "analyse", spy)
+    build_index(workspace)
+    monkeypatch.setattr(index_module, "tokenizer_version", lambda: "another")
+    build_index(workspace)
+    rows = load_index(workspace).rows
+    assert calls == [len({u.label for u in rows} | {u.body for u in rows}), 0]
 
 
 def test_one_pass_of_jieba_gives_the_tokens_and_words_of_each_unit(documents):
