@@ -126,6 +126,15 @@ def test_strict_makes_the_first_bad_file_fatal_and_keeps_the_index(workspace, ca
     assert len(load_index(workspace, check_corpus=False).rows) == 130
 
 
+def test_strict_can_be_set_in_the_environment():
+    assert Settings.from_env({"ASSISTANT_STRICT": "1"}).strict is True
+    assert Settings.from_env({"ASSISTANT_STRICT": "off"}).strict is False
+    assert Settings.from_env({}).strict is False
+    with pytest.raises(ValueError) as caught:
+        Settings.from_env({"ASSISTANT_STRICT": "maybe"})
+    assert str(caught.value) == "ASSISTANT_STRICT must be 1 or 0 (true or false), got 'maybe'."
+
+
 def test_the_cli_says_what_was_parsed_and_what_was_reused(workspace, capsys):
     add_clause(workspace.corpus_dir)
     assert cli.main(["--corpus", str(workspace.corpus_dir), "--index", str(workspace.index_dir), "build"]) == 0
