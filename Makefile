@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test lint eval bench clean
+.PHONY: install run index test lint eval bench bench-scale clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,12 @@ lint: install
 eval: install  ## evaluation report on the shipped gold set into eval/reports/latest
 	$(VENV)/bin/assistant eval --out eval/reports/latest
 
-bench: install
+bench: install  ## build time, index size, search and answer latency on the shipped corpus (bench/results/)
 	$(PY) bench/retrieval.py
+	$(PY) bench/answer.py
+
+bench-scale: install  ## builds and searches 1k, 10k and 100k synthetic units; FAISS flat vs IVF (about 15 min)
+	$(PY) bench/scale.py
 
 clean:
-	rm -rf index/*.json index/bm25 index/dense index/embedder
+	rm -rf index/*.json index/*.jsonl index/*.faiss index/bm25 index/docs index/dense index/embedder

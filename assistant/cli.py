@@ -47,12 +47,15 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         except (IndexNotBuilt, IndexStale, IndexDamaged) as reason:
             print(f"Rebuilding: {reason}", file=sys.stderr)
-    report = build_index(settings)
+    report = build_index(settings, strict=True if args.strict else None)
     for problem in report.problems:
         print(f"warning: {problem}", file=sys.stderr)
+    trained = "trained the local embedder; " if report.embedder_trained else ""
     print(
         f"Built {report.index_dir}: {report.documents} documents, {report.units} units "
-        f"({report.searchable} searchable), embedder {report.embedder}, in {report.seconds:.1f} s.",
+        f"({report.searchable} searchable), embedder {report.embedder}, in {report.seconds:.1f} s.\n"
+        f"Documents parsed: {report.parsed}, unchanged and reused: {report.reused}; {trained}"
+        f"documents embedded: {report.embedded}, vectors reused: {report.vectors_reused}.",
         file=sys.stderr,
     )
     return 0
@@ -213,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build index/ from the corpus")
     build.add_argument("--embedding-model", help="sentence-transformers model name or path (ASSISTANT_EMBEDDING_MODEL; default: local)")
     build.add_argument("--if-needed", action="store_true", help="only when the index is missing or stale")
+    build.add_argument("--strict", action="store_true", help="fail on the first corpus file that cannot be read (ASSISTANT_STRICT=1)")
 
     search = sub.add_parser("search", help="ranked units for a query")
     search.add_argument("query", nargs="?", help="the question or search words")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 #: The embedder built from the corpus at index time (no network needed).
 LOCAL_EMBEDDER = "local"
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"", "0", "false", "no", "off"})
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class Settings:
     # "local" trains a static embedder on the corpus; anything else is a sentence-transformers
     # model name or a local path (e.g. "BAAI/bge-small-zh-v1.5").
     embedding_model: str = LOCAL_EMBEDDER
+    # A build fails at the first corpus file it cannot read instead of leaving it out with a warning.
+    strict: bool = False
     host: str = "127.0.0.1"
     port: int = 7860
     top_k: int = 5
@@ -64,10 +68,14 @@ class Settings:
             timeout = float(timeout_text)
         except ValueError:
             raise ValueError(f"ASSISTANT_LLM_TIMEOUT must be seconds, got {timeout_text!r}.") from None
+        strict_text = get("STRICT", "").strip().lower()
+        if strict_text not in TRUE | FALSE:
+            raise ValueError(f"ASSISTANT_STRICT must be 1 or 0 (true or false), got {strict_text!r}.")
         return cls(
             corpus_dir=Path(get("CORPUS_DIR", str(base.corpus_dir))),
             index_dir=Path(get("INDEX_DIR", str(base.index_dir))),
             embedding_model=get("EMBEDDING_MODEL", base.embedding_model),
+            strict=strict_text in TRUE,
             host=get("HOST", base.host),
             port=port,
             llm_base_url=get("LLM_BASE_URL", ""),

@@ -6,10 +6,19 @@ from pathlib import Path
 
 import numpy as np
 
-# Exact search up to this many units; above it an IVF index keeps p95 latency low (measured in
-# bench/scale.py: flat search at 100k units x 256 dims is ~3x slower than IVF with nprobe 16).
-FLAT_LIMIT = 50_000
-NPROBE = 16
+# Exact search up to this many units, IVF above. Measured by bench/scale.py at 101,687 synthetic
+# units x 256 dims, one query per call, one thread, on 2 cores (recall against exact search):
+#   IndexIDMap2(IndexFlatIP)        p50 8.2 ms   p95 10.0 ms  recall@10 1.000   build 0.1 s
+#   IVF1275 (4*sqrt(n)) nprobe=16   p50 0.13     p95 0.19     recall@10 0.955   build 12 s
+#   IVF1275 nprobe=64               p50 0.35     p95 0.46     recall@10 0.998
+#   IVF256 nprobe=16                p50 0.50     p95 0.67     recall@10 0.997
+# Exact search costs ~10 ms per 100k units, so it stays exact (and builds in no time) until it
+# would take ~20 ms of the 150 ms p95 budget; beyond, IVF with 4*sqrt(n) lists and nprobe 64
+# loses well under 1% of the dense top 10. The old setting (IVF from 50k, nprobe 16) lost 4.5%.
+# (The synthetic units recombine ~300 real sentences, so they cluster more than real plans would:
+# re-measure IVF recall on a real corpus of that size before relying on it.)
+FLAT_LIMIT = 200_000
+NPROBE = 64
 
 
 class DenseIndex:
@@ -57,6 +66,14 @@ class DenseIndex:
     def dim(self) -> int:
         return int(self._index.d)
 
+    def vectors(self, start: int, stop: int) -> np.ndarray:
+        """The stored vectors of positions [start, stop), exactly as added (for reuse by a rebuild)."""
+        import faiss
+
+        if isinstance(self._index, faiss.IndexIVF) and self._index.direct_map.type == faiss.DirectMap.NoMap:
+            self._index.make_direct_map()
+        return np.ascontiguousarray(self._index.reconstruct_n(int(start), int(stop - start)), dtype=np.float32)
+
     def search(self, vectors: np.ndarray, k: int, id_range: tuple[int, int] | None = None) -> list[list[tuple[int, float]]]:
         """Top-k (unit position, cosine) per query row; zero query rows get no results.
 
@@ -76,7 +93,15 @@ class DenseIndex:
             params = faiss.SearchParametersIVF(sel=selector, nprobe=NPROBE) if selector else faiss.SearchParametersIVF(nprobe=NPROBE)
         else:
             params = faiss.SearchParameters(sel=selector) if selector else None
-        scores, ids = self._index.search(vectors, k, params=params)
+        # One OpenMP thread per search: with torch's threads still spinning after encoding the query,
+        # faiss' second thread waits for a core; at 100k units flat search took 40 ms p50 with 2
+        # threads and 8 ms with 1 (bench/scale.py, 2 cores). A server answers queries side by side anyway.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            scores, ids = self._index.search(vectors, k, params=params)
+        finally:
+            faiss.omp_set_num_threads(threads)
         results: list[list[tuple[int, float]]] = []
         for row, vector in enumerate(vectors):
             if not np.any(vector):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import CorpusError
@@ -35,7 +35,8 @@ def load_manifest(corpus_dir: Path) -> list[DocumentSpec]:
     return specs
 
 
-def _read_manifest(corpus_dir: Path, missing_ok: bool = False) -> list[DocumentSpec]:
+def _read_manifest(corpus_dir: Path, missing_ok: bool = False, problems: list[str] | None = None) -> list[DocumentSpec]:
+    """The manifest's entries; with a `problems` list, an entry reusing an id is reported there and skipped."""
     path = corpus_dir / MANIFEST
     if not corpus_dir.is_dir():
         raise CorpusError(f"The corpus folder {corpus_dir} does not exist; pass --corpus DIR or set ASSISTANT_CORPUS_DIR.")
@@ -57,7 +58,11 @@ def _read_manifest(corpus_dir: Path, missing_ok: bool = False) -> list[DocumentS
         if not _ID.match(doc_id):
             raise CorpusError(f"{path}: id {doc_id!r} must be lower-case letters, digits, - or _ (at most 32).")
         if doc_id in seen:
-            raise CorpusError(f"{path}: the id {doc_id!r} is used twice; give each document its own id.")
+            message = f"{path}: the id {doc_id!r} is used twice; give each document its own id."
+            if problems is None:
+                raise CorpusError(message)
+            problems.append(f"{message[:-1]} (entry {number}, file {entry['file']}, was left out).")
+            continue
         seen.add(doc_id)
         specs.append(
             DocumentSpec(
@@ -85,25 +90,111 @@ def read_text(path: Path) -> str:
     return decode_text(path, path.read_bytes())
 
 
-def corpus_hash(corpus_dir: Path, specs: list[DocumentSpec]) -> str:
-    """A hash over the manifest and every document file, to tell when an index is stale.
-
-    Pass the specs of the loaded documents (`[d.spec for d in documents]`) so that files without
-    a manifest entry count too.
-    """
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes ("" when it cannot be read)."""
     digest = hashlib.sha256()
-    manifest = Path(corpus_dir) / MANIFEST
-    if manifest.is_file():
-        digest.update(manifest.read_bytes())
-    for spec in specs:
-        digest.update(spec.id.encode())
-        digest.update(file_hash(Path(corpus_dir) / spec.file).encode())
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
     return digest.hexdigest()
 
 
-def file_hash(path: Path) -> str:
-    """sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+@dataclass(frozen=True)
+class Source:
+    """A document file of the corpus, before it is read: its manifest entry and the hash of its bytes."""
+
+    spec: DocumentSpec  # title and short are "" for a file without an entry until it is read
+    path: Path
+    listed: bool  # has an entry in documents.toml
+    sha256: str  # of the file's bytes; "" when the file is missing or unreadable
+
+
+@dataclass(frozen=True)
+class CorpusScan:
+    """What the corpus folder holds: the documents to read, and what was left out before reading."""
+
+    sources: tuple[Source, ...]  # manifest entries in order, then unlisted files by name
+    problems: tuple[str, ...]  # manifest entries left out (an id used twice), one sentence each
+    others: tuple[Path, ...]  # files of another type, left out
+    digest: str  # sha256 over the manifest and every source's id, file name and bytes: the corpus version
+
+
+def scan_corpus(corpus_dir: Path, strict: bool = False, doc_id: str | None = None) -> CorpusScan:
+    """Lists the corpus' documents and hashes their files, without reading them.
+
+    Args:
+        corpus_dir: the corpus folder (documents.toml may be missing: every file is then a document).
+        strict: raise on a manifest entry that reuses an id instead of reporting and skipping it.
+        doc_id: only this document.
+
+    Raises:
+        CorpusError: the folder or the manifest cannot be used, there are no documents, or doc_id is unknown.
+    """
+    corpus_dir = Path(corpus_dir)
+    problems: list[str] = []
+    listed = _read_manifest(corpus_dir, missing_ok=True, problems=None if strict else problems)
+    found, others = _unlisted_files(corpus_dir, listed)
+    taken = {spec.id for spec in listed}
+    unlisted = [DocumentSpec(id=_derived_id(path.name, taken), title="", short="", file=path.name) for path in found]
+    if not listed and not unlisted:
+        load_manifest(corpus_dir)  # raises the sentence for a missing or empty manifest
+    sources = [Source(spec, corpus_dir / spec.file, True, file_hash(corpus_dir / spec.file)) for spec in listed]
+    sources += [Source(spec, corpus_dir / spec.file, False, file_hash(corpus_dir / spec.file)) for spec in unlisted]
+    digest = hashlib.sha256()
+    if (corpus_dir / MANIFEST).is_file():
+        digest.update((corpus_dir / MANIFEST).read_bytes())
+    for source in sources:
+        digest.update(f"\n{source.spec.id}\t{source.spec.file}\t{source.sha256}".encode())
+    if doc_id is not None:
+        chosen = [source for source in sources if source.spec.id == doc_id]
+        if not chosen:
+            known = ", ".join(source.spec.id for source in sources)
+            raise CorpusError(f"There is no document with id {doc_id!r}; known ids: {known}.")
+        return CorpusScan(tuple(chosen), (), (), digest.hexdigest())
+    return CorpusScan(tuple(sources), tuple(problems), tuple(others), digest.hexdigest())
+
+
+def corpus_hash(corpus_dir: Path) -> str:
+    """The corpus version an index is built from: changes when the manifest or any document file does.
+
+    Raises:
+        CorpusError: the corpus folder or its manifest cannot be used.
+    """
+    return scan_corpus(corpus_dir).digest
+
+
+def read_source(source: Source) -> ParsedDocument:
+    """Reads and structures one document; a file without an entry is titled from its first line.
+
+    Raises:
+        CorpusError: the file is missing, empty, not text, or unreadable (one sentence naming it).
+    """
+    from .structure import parse_document
+
+    if source.listed and not source.path.is_file():
+        raise CorpusError(f"{source.path} is listed in {MANIFEST} but does not exist; add the file or remove its entry.")
+    raw = read_document(source.path)
+    spec = source.spec
+    if not source.listed:
+        title = _first_line(raw) or source.path.stem
+        spec = replace(spec, title=title, short=title)
+    return parse_document(spec, raw)
+
+
+def unlisted_warning(source: Source, title: str) -> str:
+    """The warning for a document file without a manifest entry, naming the id and title it was given."""
+    return (
+        f"{source.path} has no entry in {MANIFEST}; gave it the id {source.spec.id} and titled it “{title}” from its first line; "
+        "add an entry to name it."
+    )
+
+
+def left_out(path: Path) -> str:
+    """The warning for a file of a type that is not read."""
+    return f"{path} is not a .txt, .md, .docx or .pdf file, so it was left out; convert it to include it."
 
 
 def load_corpus(corpus_dir: Path, doc_id: str | None = None) -> list[ParsedDocument]:
@@ -129,57 +220,33 @@ def load_corpus_report(corpus_dir: Path, strict: bool = False, doc_id: str | Non
     Args:
         corpus_dir: the corpus folder; documents.toml may be missing when every file is to be titled
             from its first line.
-        strict: raise at the first file that cannot be read instead of reporting it; warnings
-            (a file without an entry, a file of another type) never raise.
+        strict: raise at the first file that cannot be read (or manifest entry that reuses an id)
+            instead of reporting it; warnings (a file without an entry, a file of another type) never raise.
         doc_id: only this document.
 
     Returns:
-        The parsed documents, and the problem and warning sentences: one per document in document
-        order, then one per file of another type that was left out.
+        The parsed documents, and the problem and warning sentences: first the manifest entries left
+        out, then one per document in document order, then one per file of another type left out.
 
     Raises:
         CorpusError: the folder or the manifest cannot be used, there are no documents, doc_id is
             unknown, or (strict) a document file cannot be read.
     """
-    from .structure import parse_document
-
-    corpus_dir = Path(corpus_dir)
-    listed = _read_manifest(corpus_dir, missing_ok=True)
-    listed_ids = {spec.id for spec in listed}
-    found, others = _unlisted_files(corpus_dir, listed)
-    taken = set(listed_ids)
-    unlisted = [DocumentSpec(id=_derived_id(path.name, taken), title="", short="", file=path.name) for path in found]
-    specs = listed + unlisted
-    if not specs:
-        load_manifest(corpus_dir)  # raises the sentence for a missing or empty manifest
-    if doc_id is not None:
-        specs = [spec for spec in specs if spec.id == doc_id]
-        if not specs:
-            known = ", ".join(spec.id for spec in listed + unlisted)
-            raise CorpusError(f"There is no document with id {doc_id!r}; known ids: {known}.")
+    scan = scan_corpus(corpus_dir, strict=strict, doc_id=doc_id)
     documents: list[ParsedDocument] = []
-    problems: list[str] = []
-    for spec in specs:
-        path = corpus_dir / spec.file
+    problems = list(scan.problems)
+    for source in scan.sources:
         try:
-            if spec.id in listed_ids and not path.is_file():
-                raise CorpusError(f"{path} is listed in {MANIFEST} but does not exist; add the file or remove its entry.")
-            raw = read_document(path)
+            document = read_source(source)
         except CorpusError as error:
             if strict:
                 raise
             problems.append(str(error))
             continue
-        if spec.id not in listed_ids:
-            title = _first_line(raw) or path.stem
-            spec = replace(spec, title=title, short=title)
-            problems.append(
-                f"{path} has no entry in {MANIFEST}; gave it the id {spec.id} and titled it “{title}” from its first line; "
-                "add an entry to name it."
-            )
-        documents.append(parse_document(spec, raw))
-    if doc_id is None:
-        problems.extend(f"{path} is not a .txt, .md, .docx or .pdf file, so it was left out; convert it to include it." for path in others)
+        if not source.listed:
+            problems.append(unlisted_warning(source, document.spec.title))
+        documents.append(document)
+    problems.extend(left_out(path) for path in scan.others)
     return documents, problems
 
 

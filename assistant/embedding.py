@@ -65,19 +65,19 @@ class Embedder:
         return vectors
 
 
-def _build_tokenizer(texts: list[str], tokenizer: Tokenizer):
+def _build_tokenizer(words: list[list[str]]):
     """A Unigram tokenizer whose vocabulary is the corpus' jieba words plus every character."""
     from tokenizers import Regex, normalizers, pre_tokenizers
     from tokenizers import Tokenizer as HFTokenizer
     from tokenizers.models import Unigram
 
-    counts: Counter[str] = Counter()
+    counts: Counter[str] = Counter(word for text_words in words for word in text_words)
+    counts = Counter({word: count for word, count in counts.items() if any(ch.isalnum() for ch in word)})
     chars: Counter[str] = Counter()
-    for text in texts:
-        for word in tokenizer.words(text):
-            if any(ch.isalnum() for ch in word):
-                counts[word] += 1
-                chars.update(ch for ch in word if ch.isalnum())
+    for word, count in counts.items():  # every occurrence of a word counts its characters
+        for ch in word:
+            if ch.isalnum():
+                chars[ch] += count
     total = sum(counts.values()) + sum(chars.values()) + 1
     vocab: list[tuple[str, float]] = [(UNK, 0.0)]
     for word, count in sorted(counts.items()):
@@ -92,23 +92,39 @@ def _build_tokenizer(texts: list[str], tokenizer: Tokenizer):
     return hf
 
 
+def _cooccurrences(sequences: list[list[int]], vocab_size: int, window: int):
+    """Symmetric counts of token pairs at most `window` apart within a sequence (CSR, float64).
+
+    One vectorised pass per offset over all sequences joined end to end (pairs that would cross a
+    sequence boundary are masked), so memory stays at a few arrays of the corpus' token count.
+    """
+    from scipy.sparse import coo_matrix, csr_matrix
+
+    lengths = np.fromiter((len(seq) for seq in sequences), dtype=np.int64, count=len(sequences))
+    ids = np.fromiter((i for seq in sequences for i in seq), dtype=np.int64, count=int(lengths.sum()))
+    owner = np.repeat(np.arange(len(sequences), dtype=np.int64), lengths)
+    counts = csr_matrix((vocab_size, vocab_size), dtype=np.float64)
+    for offset in range(1, window + 1):
+        if offset >= len(ids):
+            break
+        same = owner[:-offset] == owner[offset:]
+        left, right = ids[:-offset][same], ids[offset:][same]
+        counts = counts + coo_matrix((np.ones(len(left)), (left, right)), shape=(vocab_size, vocab_size)).tocsr()
+    counts = counts + counts.T  # each pair counts in both directions
+    counts.sum_duplicates()
+    counts.sort_indices()
+    return counts
+
+
 def _ppmi_svd(sequences: list[list[int]], vocab_size: int, dim: int, window: int = 4) -> np.ndarray:
     """Word vectors from positive PMI of windowed co-occurrences, reduced by truncated SVD."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.linalg import svds
+    from threadpoolctl import threadpool_limits
 
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    for seq in sequences:
-        ids = np.asarray(seq, dtype=np.int64)
-        for offset in range(1, min(window, len(ids) - 1) + 1):
-            rows += [ids[:-offset], ids[offset:]]
-            cols += [ids[offset:], ids[:-offset]]
-    if not rows:
+    counts = _cooccurrences(sequences, vocab_size, window)
+    if counts.nnz == 0:
         return np.zeros((vocab_size, dim), dtype=np.float32)
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    counts = coo_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(vocab_size, vocab_size)).tocsr()
-    counts.sum_duplicates()
     total = counts.sum()
     row_sum = np.asarray(counts.sum(axis=1)).ravel()
     col_sum = np.asarray(counts.sum(axis=0)).ravel() ** 0.75  # context smoothing (Levy et al.)
@@ -119,7 +135,11 @@ def _ppmi_svd(sequences: list[list[int]], vocab_size: int, dim: int, window: int
     ppmi = coo_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=counts.shape).tocsr()
     k = max(1, min(dim, min(ppmi.shape) - 1, ppmi.nnz - 1))
     v0 = np.full(min(ppmi.shape), 1.0 / math.sqrt(min(ppmi.shape)))  # deterministic start
-    u, s, _ = svds(ppmi, k=k, v0=v0)
+    # One BLAS thread: on a 2-core machine with other work running, ARPACK with OpenBLAS' two
+    # threads took 3-35 s for the shipped corpus and 1.2 s with one; it is also the same result
+    # whatever the machine's core count.
+    with threadpool_limits(limits=1, user_api="blas"):
+        u, s, _ = svds(ppmi, k=k, v0=v0)
     order = np.argsort(-s)
     u, s = u[:, order], s[order]
     signs = np.sign(u[np.abs(u).argmax(axis=0), range(u.shape[1])])  # fix SVD's sign freedom
@@ -129,7 +149,9 @@ def _ppmi_svd(sequences: list[list[int]], vocab_size: int, dim: int, window: int
     return vectors.astype(np.float32)
 
 
-def train_local_embedder(texts: list[str], out_dir: Path, tokenizer: Tokenizer, dim: int = 256, window: int = 8) -> Path:
+def train_local_embedder(
+    texts: list[str], out_dir: Path, tokenizer: Tokenizer, dim: int = 256, window: int = 8, words: list[list[str]] | None = None
+) -> Path:
     """Trains the corpus embedder and saves it as a sentence-transformers model folder.
 
     Args:
@@ -138,6 +160,8 @@ def train_local_embedder(texts: list[str], out_dir: Path, tokenizer: Tokenizer, 
         tokenizer: the jieba tokenizer whose words make the vocabulary.
         dim: embedding dimension.
         window: co-occurrence window, in tokens.
+        words: the jieba words of each text, when the caller has them (`Tokenizer.analyse`); else
+            the texts are segmented here.
 
     Returns:
         out_dir, loadable with `SentenceTransformer(out_dir)`.
@@ -146,7 +170,7 @@ def train_local_embedder(texts: list[str], out_dir: Path, tokenizer: Tokenizer, 
     from sentence_transformers.sentence_transformer.modules import StaticEmbedding
 
     texts = [normalise(t) for t in texts]
-    hf = _build_tokenizer(texts, tokenizer)
+    hf = _build_tokenizer(words if words is not None else [tokenizer.words(text) for text in texts])
     vocab_size = hf.get_vocab_size()
     encodings = hf.encode_batch(texts, add_special_tokens=False)
     sequences = [enc.ids for enc in encodings]
@@ -156,11 +180,10 @@ def train_local_embedder(texts: list[str], out_dir: Path, tokenizer: Tokenizer, 
 
     # Rare words have noisy co-occurrence rows: blend in the mean of their characters' vectors
     # (a fastText-like prior), then give each token its IDF as its length so mean pooling weighs it.
-    frequency = np.zeros(vocab_size)
-    document_frequency = np.zeros(vocab_size)
-    for seq in sequences:
-        np.add.at(frequency, seq, 1)
-        document_frequency[np.unique(np.asarray(seq, dtype=np.int64))] += 1
+    flat = np.fromiter((i for seq in sequences for i in seq), dtype=np.int64)
+    frequency = np.bincount(flat, minlength=vocab_size).astype(np.float64)
+    distinct = np.fromiter((i for seq in sequences for i in set(seq)), dtype=np.int64)
+    document_frequency = np.bincount(distinct, minlength=vocab_size).astype(np.float64)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 1e-12)
     blended = unit.copy()

@@ -1,37 +1,60 @@
-"""Index: build index/ from the corpus (BM25 + FAISS + embedder + manifest) and load it back, checked."""
+"""Index: build index/ from the corpus (BM25 + FAISS + embedder + manifest) and load it back, checked.
+
+A build reuses what the previous index already holds for unchanged documents (see cache.py) and
+writes into a staging folder that replaces the index only when it is whole (see staging.py).
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 from . import records
+from .cache import (
+    DOCS_DIR,
+    Previous,
+    embedder_fingerprint,
+    parser_version,
+    read_units,
+    texts_hash,
+    tokenizer_version,
+    units_file,
+    write_units,
+    write_words,
+)
 from .config import LOCAL_EMBEDDER, Settings
 from .dense import DenseIndex
-from .documents import corpus_hash, load_corpus, load_manifest
+from .documents import Source, corpus_hash, left_out, read_source, scan_corpus, unlisted_warning
 from .embedding import Embedder, train_local_embedder
-from .errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale, IndexUnwritable
+from .errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
 from .lexical import LexicalIndex, Tokenizer
-from .records import Unit
+from .records import DocumentSpec, Unit
+from .staging import staged
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "manifest.json"
-UNITS = "units.jsonl"
 BM25_DIR = "bm25"
 VECTORS = "vectors.faiss"
 EMBEDDER_DIR = "embedder"
-OWNED = {MANIFEST, UNITS, BM25_DIR, VECTORS, EMBEDDER_DIR}
+OWNED = frozenset({MANIFEST, DOCS_DIR, BM25_DIR, VECTORS, EMBEDDER_DIR, "units.jsonl"})  # units.jsonl: format 1
 REBUILD = "run `assistant build` (or `make index`) to rebuild it"
 
 
 def index_text(unit: Unit) -> str:
     """What BM25 sees: the two innermost headings, the label and the body (headings name topics)."""
-    return " ".join([*unit.path[-2:], unit.label, unit.body])
+    return " ".join(index_pieces(unit))
+
+
+def index_pieces(unit: Unit) -> list[str]:
+    """`index_text` in pieces, the last two being `dense_text`'s (see `Tokenizer.analyse`)."""
+    return [*unit.path[-2:], unit.label, unit.body]
 
 
 def dense_text(unit: Unit) -> str:
@@ -51,7 +74,11 @@ def _versions() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did, for the CLI to print."""
+    """What a build did, for the CLI to print.
+
+    `parsed` documents were read and structured, `reused` ones taken from the previous index
+    unchanged; `embedded` documents were encoded, `vectors_reused` ones kept their vectors.
+    """
 
     index_dir: Path
     documents: int
@@ -60,52 +87,88 @@ class BuildReport:
     seconds: float
     embedder: str
     problems: tuple[str, ...] = ()
+    parsed: int = 0
+    reused: int = 0
+    embedded: int = 0
+    vectors_reused: int = 0
+    embedder_trained: bool = False
 
 
-def build_index(settings: Settings) -> BuildReport:
-    """Parses the corpus and writes a complete index, swapped in only when it is whole.
+@dataclass(frozen=True)
+class _Document:
+    """A document as the build holds it: its entry, its file's hash, its units, and whether they were cached."""
 
+    spec: DocumentSpec
+    sha256: str
+    units: tuple[Unit, ...]
+    cached: bool
+    rows: tuple[Unit, ...]  # the searchable ones
+
+
+def build_index(settings: Settings, strict: bool | None = None) -> BuildReport:
+    """Writes a complete index of the corpus, reusing what is unchanged, swapped in only when it is whole.
+
+    A file that cannot be read is left out and named in `BuildReport.problems` (unless strict).
     The new index is written to a sibling staging folder; the old one stays usable until the
     final rename, so an interrupted or failed build leaves it untouched.
 
+    Args:
+        settings: the corpus and index folders, the embedding model, and `strict`.
+        strict: overrides `settings.strict`: fail at the first file that cannot be read.
+
     Raises:
-        CorpusError: the corpus cannot be read.
-        AssistantError: the embedding model cannot be loaded.
+        CorpusError: the corpus cannot be read, has nothing to index, or (strict) a file is bad.
+        IndexUnwritable: the index folder cannot be written.
+        AssistantError: the embedding model cannot be loaded; another build is running.
     """
     started = time.perf_counter()
     corpus_dir, index_dir = Path(settings.corpus_dir), Path(settings.index_dir)
-    specs = load_manifest(corpus_dir)
-    documents = load_corpus(corpus_dir)
-    units = [unit for document in documents for unit in document.units]
-    rows = [unit for unit in units if unit.kind in records.SEARCHABLE_KINDS]
-    if not rows:
-        raise CorpusError(f"The corpus in {corpus_dir} has no text to index; add documents and rebuild.")
+    strict = settings.strict if strict is None else strict
+    scan = scan_corpus(corpus_dir, strict=strict)
+    local = settings.embedding_model == LOCAL_EMBEDDER
+    with staged(index_dir, OWNED, MANIFEST) as staging:
+        previous = Previous.open(index_dir, MANIFEST, FORMAT)
+        problems = list(scan.problems)
+        parser = parser_version()
+        documents: list[_Document] = []
+        for source in scan.sources:
+            document = _document(source, previous, parser, strict, problems)
+            if document is not None:
+                documents.append(document)
+        problems.extend(left_out(path) for path in scan.others)
+        rows = [unit for document in documents for unit in document.rows]
+        if not rows:
+            raise CorpusError(f"The corpus in {corpus_dir} has no text to index; add documents and rebuild.")
 
-    staging = index_dir.parent / f".{index_dir.name}.building-{os.getpid()}"
-    try:
-        index_dir.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-    except OSError as error:
-        raise _unwritable(index_dir, error) from None
-    try:
-        tokenizer = Tokenizer()
-        lexical = LexicalIndex.build(tokenizer.tokens_batch([index_text(u) for u in rows]))
-        lexical.save(staging / BM25_DIR)
-        if settings.embedding_model == LOCAL_EMBEDDER:
-            train_local_embedder([dense_text(u) for u in rows], staging / EMBEDDER_DIR, tokenizer)
-            embedder = Embedder.load(staging / EMBEDDER_DIR, local=True)
-        else:
-            embedder = Embedder.load(settings.embedding_model)
-        vectors = embedder.encode([dense_text(u) for u in rows])
+        sizes = {}
+        for document in documents:
+            path = write_units(staging, document.spec.id, document.units)
+            sizes[f"{DOCS_DIR}/{path.name}"] = path.stat().st_size
+        tokenizer, words_version = Tokenizer(), tokenizer_version()
+        dense_hashes = [texts_hash([dense_text(unit) for unit in document.rows]) for document in documents]
+        fingerprint = embedder_fingerprint(settings.embedding_model, local, dense_hashes)
+        reused_embedder = previous.embedder_dir(fingerprint, EMBEDDER_DIR) if local else None
+        segmented: dict[str, list[str]] = {}
+        for document in documents:
+            if document.cached:
+                segmented.update(previous.segmented(document.spec.id, words_version, document.rows))
+        analysis = tokenizer.analyse([index_pieces(unit) for unit in rows], segmented)
+        for document in documents:
+            path = write_words(staging, document.spec.id, document.rows, analysis.segmented)
+            sizes[f"{DOCS_DIR}/{path.name}"] = path.stat().st_size
+        LexicalIndex.build(analysis.tokens).save(staging / BM25_DIR)
+        if local:
+            if reused_embedder is not None:
+                shutil.copytree(reused_embedder, staging / EMBEDDER_DIR)
+            else:
+                train_local_embedder([dense_text(u) for u in rows], staging / EMBEDDER_DIR, tokenizer, words=analysis.words)
+        vectors, embedded = _vectors(documents, dense_hashes, previous, fingerprint, settings.embedding_model, staging)
         DenseIndex.build(vectors).save(staging / VECTORS)
-        with open(staging / UNITS, "w", encoding="utf-8") as handle:
-            for unit in units:
-                handle.write(json.dumps(unit.to_json(), ensure_ascii=False) + "\n")
+        sizes[VECTORS] = (staging / VECTORS).stat().st_size
         manifest = {
             "format": FORMAT,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "corpus_hash": corpus_hash(corpus_dir, specs),
+            "corpus_hash": scan.digest,
             "documents": [
                 {
                     "id": d.spec.id,
@@ -113,53 +176,80 @@ def build_index(settings: Settings) -> BuildReport:
                     "short": d.spec.short,
                     "file": d.spec.file,
                     "aliases": list(d.spec.aliases),
+                    "sha256": d.sha256,
+                    "parser": parser,
+                    "tokenizer": words_version,
                     "units": len(d.units),
+                    "searchable": len(d.rows),
+                    "dense_hash": dense_hash,
                 }
-                for d in documents
+                for d, dense_hash in zip(documents, dense_hashes, strict=True)
             ],
-            "unit_count": len(units),
+            "unit_count": sum(len(d.units) for d in documents),
             "searchable_count": len(rows),
-            "embedder": {"name": settings.embedding_model, "local": settings.embedding_model == LOCAL_EMBEDDER, "dim": embedder.dim},
+            "embedder": {"name": settings.embedding_model, "local": local, "dim": int(vectors.shape[1]), "fingerprint": fingerprint},
             "versions": _versions(),
-            "sizes": {UNITS: (staging / UNITS).stat().st_size, VECTORS: (staging / VECTORS).stat().st_size},
+            "sizes": sizes,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _swap_in(staging, index_dir)
-    except OSError as error:  # disk full, permissions, index_dir is a file: the old index stays
-        shutil.rmtree(staging, ignore_errors=True)
-        raise _unwritable(index_dir, error) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return BuildReport(index_dir, len(documents), len(units), len(rows), time.perf_counter() - started, settings.embedding_model)
-
-
-def _unwritable(index_dir: Path, error: OSError) -> IndexUnwritable:
-    # Worded as the scale branch's staging.unwritable, which replaces this on merge.
-    blocking = next((p for p in [*reversed(index_dir.parents), index_dir] if p.exists() and not p.is_dir()), None)
-    if blocking is not None:
-        reason, remedy = f"{blocking} is a file, not a folder", f"move {blocking} away"
-    else:
-        reason, remedy = error.strerror or type(error).__name__, f"make {index_dir.parent} writable for this user"
-    return IndexUnwritable(
-        f"Cannot write the index to {index_dir} ({reason}); {remedy}, "
-        "or pass --index DIR (or set ASSISTANT_INDEX_DIR) to build it elsewhere."
+    cached = sum(d.cached for d in documents)
+    return BuildReport(
+        index_dir,
+        len(documents),
+        manifest["unit_count"],
+        len(rows),
+        time.perf_counter() - started,
+        settings.embedding_model,
+        tuple(problems),
+        parsed=len(documents) - cached,
+        reused=cached,
+        embedded=embedded,
+        vectors_reused=len(documents) - embedded,
+        embedder_trained=local and reused_embedder is None,
     )
 
 
-def _swap_in(staging: Path, index_dir: Path) -> None:
-    """Replaces index_dir by staging, keeping files of index_dir that a build does not own (README)."""
-    if index_dir.exists():
-        for entry in index_dir.iterdir():
-            if entry.name not in OWNED and not (staging / entry.name).exists() and entry.is_file():
-                shutil.copy2(entry, staging / entry.name)
-        old = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}"
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(index_dir, old)
-        os.replace(staging, index_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staging, index_dir)
+def _document(source: Source, previous: Previous, parser: str, strict: bool, problems: list[str]) -> _Document | None:
+    """A document's units, from the previous index when its file is unchanged, else parsed; None if unreadable."""
+    spec = source.spec
+    units = previous.units(spec.id, spec.file, source.sha256, parser, spec.title if source.listed else None)
+    cached = units is not None
+    if units is None:
+        try:
+            parsed = read_source(source)
+        except CorpusError as error:
+            if strict:
+                raise
+            problems.append(str(error))
+            return None
+        spec, units = parsed.spec, parsed.units
+    elif not source.listed:
+        title = previous.title(spec.id)  # a file without an entry is titled from its first line, unchanged
+        spec = DocumentSpec(id=spec.id, title=title, short=title, file=spec.file)
+    if not source.listed:
+        problems.append(unlisted_warning(source, spec.title))
+    rows = tuple(unit for unit in units if unit.kind in records.SEARCHABLE_KINDS)
+    return _Document(spec, source.sha256, units, cached, rows)
+
+
+def _vectors(
+    documents: list[_Document], dense_hashes: list[str], previous: Previous, fingerprint: str, model: str, staging: Path
+) -> tuple[np.ndarray, int]:
+    """Every row's vector in index order, and how many documents had to be encoded."""
+    parts: list[np.ndarray | None] = [
+        previous.vectors(d.spec.id, fingerprint, dense_hash, VECTORS) for d, dense_hash in zip(documents, dense_hashes, strict=True)
+    ]
+    missing = [i for i, part in enumerate(parts) if part is None]
+    if missing:
+        embedder = Embedder.load(staging / EMBEDDER_DIR, local=True) if model == LOCAL_EMBEDDER else Embedder.load(model)
+        texts = [dense_text(unit) for i in missing for unit in documents[i].rows]
+        encoded = embedder.encode(texts)
+        start = 0
+        for i in missing:
+            count = len(documents[i].rows)
+            parts[i] = encoded[start : start + count]
+            start += count
+    return np.ascontiguousarray(np.concatenate(parts), dtype=np.float32), len(missing)
 
 
 @dataclass(frozen=True)
@@ -180,11 +270,18 @@ class Index:
         Raises:
             CorpusError: no such document in the index.
         """
-        positions = [i for i, unit in enumerate(self.rows) if unit.doc_id == doc_id]
-        if not positions:
+        if doc_id not in self._ranges:
             known = ", ".join(d["id"] for d in self.manifest["documents"])
             raise CorpusError(f"There is no document with id {doc_id!r} in the index; known ids: {known}.")
-        return positions[0], positions[-1] + 1
+        return self._ranges[doc_id]
+
+    @cached_property
+    def _ranges(self) -> dict[str, tuple[int, int]]:
+        ranges: dict[str, tuple[int, int]] = {}
+        for position, unit in enumerate(self.rows):
+            start, _ = ranges.get(unit.doc_id, (position, position))
+            ranges[unit.doc_id] = (start, position + 1)
+        return ranges
 
     @property
     def documents(self) -> list[dict]:
@@ -224,16 +321,17 @@ def _well_formed(manifest: dict) -> bool:
 
 
 def check_fresh(settings: Settings, manifest: dict) -> None:
-    """Raises IndexStale when the corpus or the embedder setting changed since the build."""
+    """Raises IndexStale when the corpus or the embedder setting changed since the build.
+
+    Without a corpus folder (an index deployed on its own) only the embedder setting is checked.
+
+    Raises:
+        IndexStale: the corpus or the embedder setting changed.
+        CorpusError: the corpus' manifest cannot be read.
+    """
     corpus_dir = Path(settings.corpus_dir)
-    if (corpus_dir / "documents.toml").is_file():
-        specs = load_manifest(corpus_dir)
-        try:
-            current = corpus_hash(corpus_dir, specs)
-        except OSError:
-            current = ""
-        if current != manifest.get("corpus_hash"):
-            raise IndexStale(f"The index in {settings.index_dir} was built from another version of the corpus; {REBUILD}.")
+    if corpus_dir.is_dir() and corpus_hash(corpus_dir) != manifest.get("corpus_hash"):
+        raise IndexStale(f"The index in {settings.index_dir} was built from another version of the corpus; {REBUILD}.")
     if manifest.get("embedder", {}).get("name") != settings.embedding_model:
         raise IndexStale(
             f"The index was built with the embedder {manifest.get('embedder', {}).get('name')!r}, "
@@ -256,7 +354,7 @@ def load_index(settings: Settings, check_corpus: bool = True) -> Index:
         if not path.is_file() or path.stat().st_size != size:
             raise IndexDamaged(f"{path} is missing or truncated; {REBUILD}.")
     try:
-        units = tuple(_unit(json.loads(line)) for line in (index_dir / UNITS).read_text(encoding="utf-8").splitlines() if line)
+        units = tuple(unit for entry in manifest["documents"] for unit in read_units(units_file(index_dir, entry["id"])))
         lexical = LexicalIndex.load(index_dir / BM25_DIR)
         dense = DenseIndex.load(index_dir / VECTORS)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
@@ -284,12 +382,6 @@ def ensure_index(settings: Settings) -> Index:
     except (IndexNotBuilt, IndexStale, IndexDamaged):
         build_index(settings)
         return load_index(settings)
-
-
-def _unit(data: dict) -> Unit:
-    data = dict(data)
-    data["path"] = tuple(data["path"])
-    return Unit(**data)
 
 
 def warm(index: Index) -> None:

@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -26,6 +27,15 @@ def normalise(text: str) -> str:
     from .variants import to_simplified
 
     return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Per text: its BM25 tokens and its plain jieba words (what the local embedder's vocabulary is made of)."""
+
+    tokens: list[list[str]]
+    words: list[list[str]]
+    segmented: dict[str, list[str]]  # every piece's words (no white space)
 
 
 class Tokenizer:
@@ -55,7 +65,23 @@ class Tokenizer:
     def tokens(self, text: str) -> list[str]:
         """Index/query tokens: search-mode words without stopwords or punctuation, plus CJK bigrams."""
         text = normalise(text)
-        out = [w for w in self._jieba.lcut_for_search(text, HMM=False) if _WORDLIKE.search(w) and w not in self.stopwords]
+        return self._tokens(text, self._jieba.lcut(text, HMM=False))
+
+    def tokens_batch(self, texts: list[str]) -> list[list[str]]:
+        return [self.tokens(text) for text in texts]
+
+    def _tokens(self, text: str, words: list[str]) -> list[str]:
+        """`tokens` of a normalised text from its jieba words (what jieba's search mode adds, done here)."""
+        freq = self._jieba.FREQ
+        out = []
+        for word in words:
+            # jieba's cut_for_search: the known 2- and 3-character sub-words of a long word, then the word
+            if len(word) > 2:
+                out.extend(gram for gram in (word[i : i + 2] for i in range(len(word) - 1)) if freq.get(gram))
+            if len(word) > 3:
+                out.extend(gram for gram in (word[i : i + 3] for i in range(len(word) - 2)) if freq.get(gram))
+            out.append(word)
+        out = [w for w in out if _WORDLIKE.search(w) and w not in self.stopwords]
         if self.bigrams:
             for run in _CJK_RUN.findall(text):
                 out.extend(f"#{run[i : i + 2]}" for i in range(len(run) - 1))
@@ -63,8 +89,45 @@ class Tokenizer:
                 out.extend(f"@{ch}" for ch in run if ch not in self.stopwords)
         return out
 
-    def tokens_batch(self, texts: list[str]) -> list[list[str]]:
-        return [self.tokens(text) for text in texts]
+    def analyse(self, pieces: list[list[str]], segmented: dict[str, list[str]] | None = None) -> Analysis:
+        """Tokens and words of many texts given as pieces, segmenting each distinct piece once.
+
+        Pieces are joined by a space; jieba never joins words across white space, so the tokens of
+        the joined text are those of its pieces (in another order, which BM25 ignores). Headings
+        repeat across units and are segmented once.
+
+        Args:
+            pieces: per text, its pieces (e.g. headings, label, body); only the last two give `words`.
+            segmented: pieces already segmented by this tokenizer (`Analysis.segmented` of an earlier
+                run): jieba, most of the cost, is skipped for them.
+
+        Returns:
+            The index tokens of each whole text, the plain words of each text's last two pieces, and
+            the words of every piece.
+        """
+        known = dict(segmented or {})
+        memo: dict[str, tuple[list[str], list[str]]] = {}
+        # One string object per distinct token: 100k units hold ~30M tokens, mostly repeats.
+        canonical: dict[str, str] = {}
+        intern = canonical.setdefault
+
+        def analysed(piece: str) -> tuple[list[str], list[str]]:
+            if piece not in memo:
+                text = normalise(piece)
+                words = known[piece] if piece in known else [w for w in self._jieba.lcut(text, HMM=False) if w.strip()]
+                words = [intern(w, w) for w in words]
+                known[piece] = words
+                # white space "words" give no token, so the tokens need only the others
+                memo[piece] = ([intern(t, t) for t in self._tokens(text, words)], words)
+            return memo[piece]
+
+        tokens: list[list[str]] = []
+        words: list[list[str]] = []
+        for parts in pieces:
+            done = [analysed(piece) for piece in parts]
+            tokens.append([token for piece_tokens, _ in done for token in piece_tokens])
+            words.append([word for _, piece_words in done[-2:] for word in piece_words])
+        return Analysis(tokens, words, known)
 
     def content_words(self, text: str) -> list[str]:
         """The words of a question that carry its topic (no stopwords, digits or punctuation)."""
@@ -154,7 +217,11 @@ class LexicalIndex:
         return int(self._bm25.scores["num_docs"])
 
     def scores(self, tokens: list[str]) -> np.ndarray:
-        """BM25 score of every unit for one tokenised query (zeros when no token is known)."""
+        """BM25 score of every unit for one tokenised query (zeros when no token is known).
+
+        bm25s' per-token `np.add.at` is the fastest of the ways measured at 100k units (about 2 ms;
+        an indexed add or one `np.bincount` over all postings were slower): bench/scale.py.
+        """
         ids = self._bm25.get_tokens_ids(tokens)
         if not ids:
             return np.zeros(self.size, dtype=np.float32)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,7 +67,7 @@ def rrf(rankings: list[list[int]], weights: list[float], k: int) -> list[tuple[i
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
-def interleave_documents(ranked: list[tuple[int, float]], doc_of: list[str], k: int) -> list[tuple[int, float]]:
+def interleave_documents(ranked: list[tuple[int, float]], doc_of: Sequence[str] | Mapping[int, str], k: int) -> list[tuple[int, float]]:
     """Round-robin over documents (each in its own rank order) so every document gets its share."""
     queues: dict[str, list[tuple[int, float]]] = {}
     for position, score in ranked:
@@ -80,16 +81,23 @@ def interleave_documents(ranked: list[tuple[int, float]], doc_of: list[str], k: 
 
 
 def _top(scores: np.ndarray, k: int, id_range: tuple[int, int] | None) -> list[tuple[int, float]]:
-    """Positions of the k best positive scores, ties broken by position."""
+    """Positions of the k best positive scores, ties broken by position.
+
+    Only scores at least the k-th largest can be in the top k: `np.partition` finds that value in
+    linear time, so only the few candidates above it are sorted (the same result as sorting all).
+    """
+    offset = 0
     if id_range is not None:
-        masked = np.zeros_like(scores)
-        masked[id_range[0] : id_range[1]] = scores[id_range[0] : id_range[1]]
-        scores = masked
-    candidates = np.flatnonzero(scores > 0)
-    if len(candidates) == 0:
+        offset, scores = id_range[0], scores[id_range[0] : id_range[1]]
+    if k <= 0 or len(scores) == 0:
         return []
+    if len(scores) > k:
+        threshold = max(float(np.partition(scores, len(scores) - k)[len(scores) - k]), 0.0)
+        candidates = np.flatnonzero(scores >= threshold) if threshold > 0 else np.flatnonzero(scores > 0)
+    else:
+        candidates = np.flatnonzero(scores > 0)
     order = np.lexsort((candidates, -scores[candidates]))[:k]
-    return [(int(candidates[i]), float(scores[candidates[i]])) for i in order]
+    return [(int(candidates[i]) + offset, float(scores[candidates[i]])) for i in order]
 
 
 class Retriever:
@@ -171,7 +179,7 @@ class Retriever:
 
         Cross-document questions interleave the documents instead.
         """
-        doc_of = [u.doc_id for u in self.index.rows]
+        doc_of = {p: self.index.rows[p].doc_id for p, _ in ranked}  # only the candidates: rows can be 100k
         if self.is_cross(query):
             return interleave_documents(ranked, doc_of, len(ranked))
         named = self.named_documents(query)

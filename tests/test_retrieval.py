@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from assistant.errors import AssistantError, CorpusError
 from assistant.index import build_index, load_index
-from assistant.retrieval import Retriever, interleave_documents, rrf, score_fusion
+from assistant.retrieval import Retriever, _top, interleave_documents, rrf, score_fusion
 from assistant.retriever_adapter import PolicyRetriever
 
 
@@ -90,3 +94,18 @@ def test_langchain_adapter_returns_citable_documents(retriever):
     assert first.metadata["id"] == "coal/18"
     assert first.metadata["citation"] == "《煤炭行业“十四五”老矿区转型发展指导意见》（十八）强化人才支撑"
     assert first.page_content.startswith("（十八）强化人才支撑。")
+
+
+def test_top_k_by_partition_equals_a_full_sort(index):
+    gold = Path(__file__).resolve().parents[1] / "eval" / "gold.jsonl"
+    questions = [json.loads(line)["question"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    start, end = index.doc_range("jiangsu")
+    for question in questions:
+        scores = index.lexical.scores(index.tokenizer.tokens(question))
+        ranked = [(int(i), float(scores[i])) for i in np.lexsort((np.arange(len(scores)), -scores)) if scores[i] > 0]
+        assert _top(scores, 50, None) == ranked[:50]
+        assert _top(scores, 5, (start, end)) == [(i, s) for i, s in ranked if start <= i < end][:5]
+    tied = np.array([0.0, 2.0, 1.0, 2.0, 2.0, 0.5, 2.0], dtype=np.float32)
+    assert _top(tied, 3, None) == [(1, 2.0), (3, 2.0), (4, 2.0)]
+    assert _top(tied, 2, (3, 6)) == [(3, 2.0), (4, 2.0)]
+    assert _top(np.zeros(5, dtype=np.float32), 3, None) == []

@@ -1,0 +1,136 @@
+"""Safe rebuilds: a killed build leaves the previous index answering, and the next build cleans up after it."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import Assistant
+from assistant.config import Settings
+from assistant.errors import AssistantError, IndexNotBuilt, IndexUnwritable
+from assistant.index import build_index, load_index
+from assistant.staging import leftovers
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTION = "江苏“十四五”要完成多少亩已有采煤沉陷区治理面积？"
+# Runs `assistant build` and SIGKILLs itself right after the new BM25 index is written to staging:
+# no handler, no finally block runs, as when the machine loses power or the OOM killer strikes.
+KILLED_BUILD = """
+import os, signal, sys
+from assistant import lexical
+save = lexical.LexicalIndex.save
+def save_then_die(self, folder):
+    save(self, folder)
+    os.kill(os.getpid(), signal.SIGKILL)
+lexical.LexicalIndex.save = save_then_die
+from assistant.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path, settings) -> Settings:
+    shutil.copytree(settings.corpus_dir, tmp_path / "corpus")
+    shutil.copytree(settings.index_dir, tmp_path / "index")
+    return Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+
+
+def answer(settings: Settings) -> tuple[bool, str]:
+    reply = Assistant(load_index(settings), settings).ask(QUESTION)
+    return reply.found, reply.citations[0].unit.id
+
+
+def test_a_build_killed_halfway_leaves_the_old_index_answering(workspace):
+    before = answer(workspace)
+    manifest = (workspace.index_dir / "manifest.json").read_bytes()
+    argv = [sys.executable, "-c", KILLED_BUILD, "--corpus", str(workspace.corpus_dir), "--index", str(workspace.index_dir), "build"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    build = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert build.wait(timeout=300) == -signal.SIGKILL
+    staging = leftovers(workspace.index_dir)
+    assert [p.name for p in staging] == [f".index.building-{build.pid}"]
+    assert sorted(p.name for p in staging[0].iterdir()) == ["bm25", "docs"]
+    assert (workspace.index_dir / "manifest.json").read_bytes() == manifest
+    assert answer(workspace) == before
+
+    report = build_index(workspace)
+    assert leftovers(workspace.index_dir) == []
+    assert (report.parsed, report.reused) == (0, 2)
+    assert answer(workspace) == before
+
+
+def test_a_build_killed_between_the_two_renames_puts_the_old_index_back(workspace):
+    before = answer(workspace)
+    aside = workspace.index_dir.parent / ".index.old-4242"
+    os.replace(workspace.index_dir, aside)
+    with pytest.raises(IndexNotBuilt):
+        load_index(workspace)
+    report = build_index(workspace)
+    assert (report.parsed, report.reused, report.vectors_reused) == (0, 2, 2)
+    assert leftovers(workspace.index_dir) == []
+    assert answer(workspace) == before
+
+
+def test_a_failing_build_removes_its_staging_folder_and_keeps_the_index(workspace, monkeypatch):
+    from assistant import index as index_module
+
+    manifest = (workspace.index_dir / "manifest.json").read_bytes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(index_module.DenseIndex, "build", broken)
+    with pytest.raises(RuntimeError):
+        build_index(workspace)
+    assert leftovers(workspace.index_dir) == []
+    assert (workspace.index_dir / "manifest.json").read_bytes() == manifest
+
+
+def test_a_file_in_the_way_of_the_index_folder_is_one_sentence(workspace, tmp_path):
+    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+    target = tmp_path / "taken" / "index"
+    with pytest.raises(IndexUnwritable) as caught:
+        build_index(workspace.with_overrides(index_dir=target))
+    assert str(caught.value) == (
+        f"Cannot write the index to {target} ({tmp_path / 'taken'} is a file, not a folder); move {tmp_path / 'taken'} away, "
+        "or pass --index DIR (or set ASSISTANT_INDEX_DIR) to build it elsewhere."
+    )
+
+
+def test_an_unwritable_index_folder_is_one_sentence(workspace, monkeypatch, capsys):
+    # Tests may run as root, for whom chmod does not forbid writing: refuse as the kernel would.
+    real_mkdir = Path.mkdir
+
+    def refuse(self, *args, **kwargs):
+        if self.name.startswith(".index.building-"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    from assistant import cli
+
+    assert cli.main(["--corpus", str(workspace.corpus_dir), "--index", str(workspace.index_dir), "build"]) == 1
+    assert capsys.readouterr().err == (
+        f"assistant: Cannot write the index to {workspace.index_dir} (Permission denied); make {workspace.index_dir.parent} "
+        "writable for this user, or pass --index DIR (or set ASSISTANT_INDEX_DIR) to build it elsewhere.\n"
+    )
+
+
+def test_a_second_build_of_the_same_index_waits_its_turn(workspace):
+    holder = os.open(workspace.index_dir.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(AssistantError) as caught:
+            build_index(workspace)
+    finally:
+        os.close(holder)
+    assert str(caught.value) == f"Another build is writing {workspace.index_dir}; wait for it to finish and try again."
+    assert leftovers(workspace.index_dir) == []
