@@ -270,7 +270,7 @@ class Index:
         Raises:
             CorpusError: no such document in the index.
         """
-        if doc_id not in self._ranges:
+        if not isinstance(doc_id, str) or doc_id not in self._ranges:
             known = ", ".join(d["id"] for d in self.manifest["documents"])
             raise CorpusError(f"There is no document with id {doc_id!r} in the index; known ids: {known}.")
         return self._ranges[doc_id]

@@ -318,7 +318,10 @@ def _empty_folder(path: Path) -> None:
 
 # (what is damaged, how, the sentence that names it with its repair)
 DAMAGES = {
-    "units-truncated": (lambda d: _truncate(d / "units.jsonl"), "{d}/units.jsonl is missing or truncated; " + REBUILD),
+    "units-truncated": (
+        lambda d: _truncate(d / "docs" / "coal.units.jsonl"),
+        "{d}/docs/coal.units.jsonl is missing or truncated; " + REBUILD,
+    ),
     "vectors-missing": (lambda d: (d / "vectors.faiss").unlink(), "{d}/vectors.faiss is missing or truncated; " + REBUILD),
     "bm25-emptied": (lambda d: _empty_folder(d / "bm25"), "The index in {d} cannot be read (FileNotFoundError); " + REBUILD),
     "unit-count-wrong": (
@@ -382,7 +385,7 @@ def test_the_app_rebuilds_a_damaged_index_when_it_starts(settings, tmp_path, ser
     assert code == 0
     assert capsys.readouterr().err == (
         f"Loading the index in {copied.index_dir} (building it first when missing or stale)…\n"
-        f"Rebuilding: {copied.index_dir}/units.jsonl is missing or truncated; {REBUILD}\n"
+        f"Rebuilding: {copied.index_dir}/docs/coal.units.jsonl is missing or truncated; {REBUILD}\n"
     )
     assert (served.ask(QUESTION).answer, len(load_index(copied).units)) == (PRINCIPLES, 167)
 
