@@ -179,11 +179,12 @@ class Retriever:
 
         Cross-document questions interleave the documents instead.
         """
-        doc_of = {p: self.index.rows[p].doc_id for p, _ in ranked}  # only the candidates: rows can be 100k
         if self.is_cross(query):
+            doc_of = {p: self.index.rows[p].doc_id for p, _ in ranked}  # only the candidates: rows can be 100k
             return interleave_documents(ranked, doc_of, len(ranked))
         named = self.named_documents(query)
         ranked = self._lift_families(query, ranked, named)
+        doc_of = {p: self.index.rows[p].doc_id for p, _ in ranked}
         if len(named) == 1 and ranked:
             step = ranked[0][1] * self.fusion.doc_bonus
             ranked = sorted(((p, s + step if doc_of[p] == named[0] else s) for p, s in ranked), key=lambda x: (-x[1], x[0]))

@@ -109,3 +109,9 @@ def test_top_k_by_partition_equals_a_full_sort(index):
     assert _top(tied, 3, None) == [(1, 2.0), (3, 2.0), (4, 2.0)]
     assert _top(tied, 2, (3, 6)) == [(3, 2.0), (4, 2.0)]
     assert _top(np.zeros(5, dtype=np.float32), 3, None) == []
+
+
+def test_a_heading_named_in_the_question_lifts_all_its_units(retriever):
+    # names a document (江苏) and a heading (基本原则): the four principles lead, in any order
+    hits = retriever.search("江苏规划确定的基本原则有哪些？", k=4)
+    assert sorted(ids(hits)) == [f"jiangsu/ch2.2/p{n}" for n in range(1, 5)]
