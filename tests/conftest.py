@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,17 @@ def assistant(index, settings):
     from assistant.answer import Assistant
 
     return Assistant(index, settings)
+
+
+@pytest.fixture(scope="module")
+def app(assistant, settings, tmp_path_factory):
+    """The app (tests/test_ui.py, tests/test_browser.py) served on a free port of 127.0.0.1 for this module; yields (url, settings)."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from assistant.ui import build_app, launch_options
+    from bench.app_load import free_port
+
+    served = settings.with_overrides(feedback_db=tmp_path_factory.mktemp("feedback") / "feedback.sqlite3", port=free_port())
+    demo = build_app(assistant, served)
+    _, url, _ = demo.launch(**(launch_options(served) | {"prevent_thread_lock": True, "quiet": True}))
+    yield url, served
+    demo.close()

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from assistant.feedback import read_feedback
-from bench.app_load import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -44,19 +43,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"), args=ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="module")
-def app(assistant, settings, tmp_path_factory):
-    """The app served on a free port of 127.0.0.1 for this module; yields (url, settings)."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from assistant.ui import build_app, launch_options
-
-    served = settings.with_overrides(feedback_db=tmp_path_factory.mktemp("feedback") / "feedback.sqlite3", port=free_port())
-    demo = build_app(assistant, served)
-    _, url, _ = demo.launch(**(launch_options(served) | {"prevent_thread_lock": True, "quiet": True}))
-    yield url, served
-    demo.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,6 @@ QUOTE_42784 = (
     "按照国家采煤沉陷区综合治理相关规划要求，完成已有采煤沉陷区治理面积42784亩（其中重点采煤沉陷区治理面积17788亩）"
     "等我省“十四五”采煤沉陷区综合治理目标任务。"
 )
-
-
-@pytest.fixture(scope="module")
-def app(assistant, settings, tmp_path_factory):
-    """The app served on a free port of 127.0.0.1 for this module; yields (url, settings)."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from assistant.ui import build_app, launch_options
-
-    served = settings.with_overrides(feedback_db=tmp_path_factory.mktemp("feedback") / "feedback.sqlite3", port=free_port())
-    demo = build_app(assistant, served)
-    _, url, _ = demo.launch(**(launch_options(served) | {"prevent_thread_lock": True, "quiet": True}))
-    yield url, served
-    demo.close()
 
 
 @pytest.fixture(scope="module")
