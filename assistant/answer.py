@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .composition import Candidate, QuestionShape, compose, shape_of
 from .config import Settings
 from .conversation import document_words, resolve
 from .evidence import Scorer
 from .index import Index, ensure_index, load_index
-from .records import Citation, Hit, Reply
+from .records import Hit, Reply
 from .retrieval import Retriever
 from .variants import folding_table
 
@@ -162,11 +162,6 @@ class Assistant:
     def ask_batch(self, items: list[dict], doc: str | None = None) -> list[Reply]:
         """`ask` for each {"question", "history"} item."""
         return [self.ask(item["question"], item.get("history", []), doc=doc) for item in items]
-
-
-def renumber(reply: Reply, citations: list[Citation]) -> Reply:
-    """The reply with citations replaced (used by the LLM writer after checking)."""
-    return replace(reply, citations=tuple(citations))
 
 
 __all__ = ["Assistant", "Candidate", "QuestionShape", "Refusal", "clean_question", "visible_text"]
