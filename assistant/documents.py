@@ -236,18 +236,25 @@ def load_corpus_report(corpus_dir: Path, strict: bool = False, doc_id: str | Non
     documents: list[ParsedDocument] = []
     problems = list(scan.problems)
     for source in scan.sources:
-        try:
-            document = read_source(source)
-        except CorpusError as error:
-            if strict:
-                raise
-            problems.append(str(error))
+        document = read_or_report(source, strict, problems)
+        if document is None:
             continue
         if not source.listed:
             problems.append(unlisted_warning(source, document.spec.title))
         documents.append(document)
     problems.extend(left_out(path) for path in scan.others)
     return documents, problems
+
+
+def read_or_report(source, strict: bool, problems: list[str]) -> ParsedDocument | None:
+    """Reads one source; a bad file becomes one sentence in `problems` (or raises, when strict)."""
+    try:
+        return read_source(source)
+    except CorpusError as error:
+        if strict:
+            raise
+        problems.append(str(error))
+        return None
 
 
 def _unlisted_files(corpus_dir: Path, listed: list[DocumentSpec]) -> tuple[list[Path], list[Path]]:

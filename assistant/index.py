@@ -31,7 +31,7 @@ from .cache import (
 )
 from .config import LOCAL_EMBEDDER, Settings
 from .dense import DenseIndex
-from .documents import Source, corpus_hash, left_out, read_source, scan_corpus, unlisted_warning
+from .documents import Source, corpus_hash, left_out, read_or_report, scan_corpus, unlisted_warning
 from .embedding import Embedder, train_local_embedder
 from .errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
 from .lexical import LexicalIndex, Tokenizer
@@ -215,12 +215,8 @@ def _document(source: Source, previous: Previous, parser: str, strict: bool, pro
     units = previous.units(spec.id, spec.file, source.sha256, parser, spec.title if source.listed else None)
     cached = units is not None
     if units is None:
-        try:
-            parsed = read_source(source)
-        except CorpusError as error:
-            if strict:
-                raise
-            problems.append(str(error))
+        parsed = read_or_report(source, strict, problems)
+        if parsed is None:
             return None
         spec, units = parsed.spec, parsed.units
     elif not source.listed:
