@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from .config import Settings
-from .errors import AssistantError
+from .errors import AssistantError, SettingsError
+
+STEERED = "hybrid+steering"  # the search mode of `ask`: hybrid search with the question-intent rules on top
 
 
 def _print_json(data: object) -> None:
@@ -23,7 +25,7 @@ def _printable(text: str) -> str:
 
 
 def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
-    from .documents import load_corpus
+    from .corpus.manifest import load_corpus
 
     for document in load_corpus(settings.corpus_dir, args.doc):
         for unit in document.units:
@@ -36,7 +38,8 @@ def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from .errors import IndexDamaged, IndexNotBuilt, IndexStale
-    from .index import build_index, load_index
+    from .indexing.build import build_index
+    from .indexing.store import load_index
 
     if args.embedding_model:
         settings = settings.with_overrides(embedding_model=args.embedding_model)
@@ -63,8 +66,6 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
 def _batch(path: Path) -> list[dict]:
     """Reads a --batch file: one {"question", "history"} object per line."""
-    from .errors import AssistantError
-
     items = []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -87,17 +88,23 @@ def _batch(path: Path) -> list[dict]:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from .answer import clean_question
-    from .conversation import resolve_query
-    from .retrieval import Retriever
+    from .answer.conversation import Resolver
+    from .indexing.store import load_index
+    from .search.retriever import Retriever
+    from .search.steering import SteeredRetriever
 
     if not args.batch and args.query is None:
         raise AssistantError("Give a QUERY or --batch FILE.")
-    retriever = Retriever.load(settings)
+    core = Retriever(load_index(settings))
     items = _batch(args.batch) if args.batch else [{"question": args.query, "history": []}]
-    # cleaned as `ask` cleans them: a lone surrogate from undecodable argv bytes would crash the embedder
-    queries = [resolve_query(clean_question(item["question"]), [clean_question(h) for h in item["history"]], retriever) for item in items]
-    results = retriever.search_batch(queries, k=args.k, doc=args.doc, mode=args.mode)
+    # read as `ask` reads them: cleaned (a lone surrogate from undecodable argv bytes would crash the
+    # embedder), traditional characters folded, a follow-up resolved against its history
+    resolver = Resolver(core.index)
+    queries = [resolver.resolve(item["question"], item["history"]).query for item in items]
+    if args.mode == STEERED:
+        results = SteeredRetriever(core).search_batch(queries, k=args.k, doc=args.doc)
+    else:
+        results = core.search_batch(queries, k=args.k, doc=args.doc, mode=args.mode)
     for item, query, hits in zip(items, queries, results, strict=True):
         if args.json:
             out = {"query": query, "hits": [hit.to_json() for hit in hits]}
@@ -123,7 +130,7 @@ def _print_reply(reply) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from .answer import Assistant
+    from .answer.assistant import Assistant
 
     if not args.batch and args.question is None:
         raise AssistantError("Give a QUESTION or --batch FILE.")
@@ -141,14 +148,43 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from .evaluation import main_eval
+    """`assistant eval`: every retrieval configuration and the answers on a gold set; exit 1 when a threshold fails.
 
-    return main_eval(settings, args.gold, args.out, args.quiet)
+    Thresholds are read from thresholds.json next to the gold file when there is one.
+    """
+    from .answer.assistant import Assistant
+    from .corpus.manifest import load_corpus
+    from .evaluation.gate import THRESHOLDS_FILE, check_thresholds, load_thresholds
+    from .evaluation.gold import load_gold
+    from .evaluation.report import headline_text, write_report
+    from .evaluation.runner import DEFAULT_GOLD, DEFAULT_OUT, configurations, run_evaluation
+    from .search.baseline import BaselineRetriever
+
+    gold = Path(args.gold) if args.gold is not None else DEFAULT_GOLD
+    out = Path(args.out) if args.out is not None else DEFAULT_OUT
+    items = load_gold(gold, load_corpus(settings.corpus_dir))
+    thresholds_path = gold.parent / THRESHOLDS_FILE
+    thresholds = load_thresholds(thresholds_path) if thresholds_path.is_file() else {}
+
+    assistant = Assistant.load(settings)
+    retrievers = configurations(assistant, BaselineRetriever.from_corpus(settings.corpus_dir))
+    report = run_evaluation(items, retrievers, assistant, progress=not args.quiet, gold_path=gold)
+    write_report(report, out)
+
+    failures = check_thresholds(report, thresholds)
+    print(headline_text(report))
+    if thresholds:
+        print(f"Thresholds: {len(thresholds) - len(failures)} of {len(thresholds)} met ({thresholds_path}).")
+    print(f"Report: {out / 'report.md'}")
+    for failure in failures:
+        print(f"assistant: threshold not met: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
-    from .answer import Assistant
-    from .briefing import build_briefing, to_docx, to_markdown
+    from .answer.assistant import Assistant
+    from .briefing.briefing import build_briefing
+    from .briefing.export import to_docx, to_markdown
 
     fmt = args.format or ("docx" if args.out and args.out.suffix.lower() == ".docx" else "md")
     if fmt == "docx" and not args.out:
@@ -169,14 +205,14 @@ def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from .ui import launch
+    from .ui.app import launch
 
     launch(settings)
     return 0
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    from .feedback import export_feedback
+    from .ui.feedback import export_feedback
 
     count = export_feedback(settings.feedback_db, args.export, args.format)
     print(f"Exported {count} feedback records from {settings.feedback_db} to {args.export}.", file=sys.stderr)
@@ -222,7 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="?", help="the question or search words")
     search.add_argument("-k", type=int, default=5, help="how many hits (default 5)")
     search.add_argument("--doc", help="only this document id")
-    search.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+    search.add_argument(
+        "--mode",
+        choices=[STEERED, "hybrid", "bm25", "dense"],
+        default=STEERED,
+        help=f"{STEERED} (default: what `ask` searches with), or a plain retriever: hybrid, bm25, dense",
+    )
     search.add_argument("--batch", type=Path, help='JSONL file, one {"question", "history"} per line')
     search.add_argument("--json", action="store_true", help="JSON output (one line per query)")
 
@@ -256,12 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env().with_overrides(corpus_dir=args.corpus, index_dir=args.index)
         return COMMANDS[args.command](args, settings)
+    except SettingsError as error:  # bad settings from the environment
+        print(f"assistant: {error}", file=sys.stderr)
+        return 2
     except AssistantError as error:
         print(f"assistant: {error}", file=sys.stderr)
         return 1
-    except ValueError as error:  # bad settings from the environment
-        print(f"assistant: {error}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # `assistant units --json | head`
         return 0
     except KeyboardInterrupt:

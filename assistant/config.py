@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import SettingsError
+
 #: The embedder built from the corpus at index time (no network needed).
 LOCAL_EMBEDDER = "local"
 TRUE = frozenset({"1", "true", "yes", "on"})
@@ -62,15 +64,15 @@ class Settings:
         try:
             port = int(port_text)
         except ValueError:
-            raise ValueError(f"ASSISTANT_PORT must be a number, got {port_text!r}.") from None
+            raise SettingsError(f"ASSISTANT_PORT must be a number, got {port_text!r}.") from None
         timeout_text = get("LLM_TIMEOUT", str(base.llm_timeout))
         try:
             timeout = float(timeout_text)
         except ValueError:
-            raise ValueError(f"ASSISTANT_LLM_TIMEOUT must be seconds, got {timeout_text!r}.") from None
+            raise SettingsError(f"ASSISTANT_LLM_TIMEOUT must be seconds, got {timeout_text!r}.") from None
         strict_text = get("STRICT", "").strip().lower()
         if strict_text not in TRUE | FALSE:
-            raise ValueError(f"ASSISTANT_STRICT must be 1 or 0 (true or false), got {strict_text!r}.")
+            raise SettingsError(f"ASSISTANT_STRICT must be 1 or 0 (true or false), got {strict_text!r}.")
         return cls(
             corpus_dir=Path(get("CORPUS_DIR", str(base.corpus_dir))),
             index_dir=Path(get("INDEX_DIR", str(base.index_dir))),

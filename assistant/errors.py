@@ -5,6 +5,10 @@ class AssistantError(Exception):
     """Base class; str(error) is a full sentence saying what is wrong and what to do."""
 
 
+class SettingsError(AssistantError):
+    """An ASSISTANT_* setting has a value that cannot be used; the message names the variable."""
+
+
 class CorpusError(AssistantError):
     """The corpus folder, its manifest or one of its files cannot be used."""
 

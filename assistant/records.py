@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
-# Unit kinds. Headings are kept as units so that the units of a document cover its text
-# losslessly, but they are not indexed on their own (their text is in every child's path).
-HEADING = "heading"
-CLAUSE = "clause"  # numbered clause （七） / 第七条 with its own body
-PARAGRAPH = "paragraph"  # a paragraph, labelled by its lead sentence when it has one
-BOX_ITEM = "box_item"  # one item of a 专栏 box
-TABLE_ROW = "table_row"  # one row of a table, also rendered as a sentence
-TABLE_NOTE = "table_note"  # header or footnote text of a table
-SEARCHABLE_KINDS = frozenset({CLAUSE, PARAGRAPH, BOX_ITEM, TABLE_ROW, TABLE_NOTE})
+
+class Kind(StrEnum):
+    """What a unit is. Headings are kept as units so that the units of a document cover its text
+    losslessly, but they are not indexed on their own (their text is in every child's path)."""
+
+    HEADING = "heading"
+    CLAUSE = "clause"  # numbered clause （七） / 第七条 with its own body
+    PARAGRAPH = "paragraph"  # a paragraph, labelled by its lead sentence when it has one
+    BOX_ITEM = "box_item"  # one item of a 专栏 box
+    TABLE_ROW = "table_row"  # one row of a table, also rendered as a sentence
+    TABLE_NOTE = "table_note"  # header or footnote text of a table
+    CHUNK = "chunk"  # a fixed-size piece of the LangChain baseline, not a unit of the product
+
+
+SEARCHABLE_KINDS = frozenset({Kind.CLAUSE, Kind.PARAGRAPH, Kind.BOX_ITEM, Kind.TABLE_ROW, Kind.TABLE_NOTE})
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class Unit:
     id: str  # "coal/12", "jiangsu/4.1/p1", "jiangsu/table1/r10": stable across rebuilds
     doc_id: str
     doc_title: str
-    kind: str
+    kind: Kind
     label: str  # "（十二）着力推动老矿区绿色低碳发展"
     path: tuple[str, ...]  # headings above the unit, outermost first
     text: str
@@ -57,7 +64,13 @@ class Unit:
     def to_json(self) -> dict:
         data = asdict(self)
         data["path"] = list(self.path)
+        data["kind"] = str(self.kind)
         return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Unit:
+        """The unit `to_json` wrote."""
+        return cls(**{**data, "path": tuple(data["path"]), "kind": Kind(data["kind"])})
 
     def reference(self) -> dict:
         """How search results and citations name a unit: id, doc_id, doc_title, label, path, text."""

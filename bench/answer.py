@@ -50,9 +50,10 @@ def run(corpus: Path, gold: Path, rounds: int, limit: int | None, cold: int, out
         cold: how many cold `assistant ask` processes to time.
         out_dir: where to write answer.md (None: bench/results).
     """
-    from assistant.answer import Assistant
+    from assistant.answer.assistant import Assistant
     from assistant.config import Settings
-    from assistant.index import build_index, load_index
+    from assistant.indexing.build import build_index
+    from assistant.indexing.store import load_index
 
     items = questions(gold, limit)
     with tempfile.TemporaryDirectory(prefix="bench-answer-") as scratch:

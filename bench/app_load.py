@@ -47,7 +47,7 @@ class Outcome:
 
 def gold_items(ids: tuple[str, ...] = GOLD_IDS) -> list:
     """The gold items with these ids, in this order."""
-    from assistant.gold import load_gold
+    from assistant.evaluation.gold import load_gold
 
     by_id = {item.id: item for item in load_gold(GOLD, None)}
     return [by_id[i] for i in ids]
@@ -65,7 +65,7 @@ def problems(item, result: dict, units: dict | None = None) -> list[str]:
         units: unit id -> Unit, so evidence can match a table row's printed cells too
             (the API's `text` is the row rendered as a sentence); None checks `text` only.
     """
-    from assistant.metrics import groups_covered, keys_found
+    from assistant.evaluation.metrics import groups_covered, keys_found
 
     if "error" in result:
         return [f"{item.id}: error {result['error']}"]
@@ -135,7 +135,7 @@ def ask_over_http(url: str, items: list) -> list[Outcome]:
 
 
 def _figures(name: str, outcomes: list[Outcome], units: dict) -> list[str]:
-    from assistant.metrics import percentile
+    from assistant.evaluation.metrics import percentile
 
     seconds = [o.seconds for o in outcomes]
     wrong = [p for o in outcomes for p in problems(o.item, o.result, units)]
@@ -160,10 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="an app that is already running (default: start one)")
     args = parser.parse_args(argv)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from assistant.answer import Assistant
+    from assistant.answer.assistant import Assistant
     from assistant.config import Settings
-    from assistant.index import warm
-    from assistant.ui import build_app, launch_options
+    from assistant.indexing.store import warm
+    from assistant.ui.app import build_app, launch_options
 
     demo = None
     url = args.url

@@ -17,13 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout this file is in, not an installed copy
 
-from assistant.answer import SEARCH_K, Assistant
+from assistant.answer.assistant import SEARCH_K, Assistant
+from assistant.answer.llm import _bigrams, _split, _support_text, _unique_share, check_sentences, overlap
 from assistant.config import Settings
-from assistant.gold import load_gold
-from assistant.index import ensure_index
-from assistant.llm import _bigrams, _split, _support_text, _unique_share, check_sentences, overlap
+from assistant.corpus.repair import squeeze
+from assistant.evaluation.gold import load_gold
+from assistant.indexing.build import ensure_index
 from assistant.records import Unit
-from assistant.text import squeeze
 
 GOLD = Path(__file__).resolve().parents[1] / "eval" / "gold.jsonl"
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)

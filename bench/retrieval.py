@@ -32,10 +32,12 @@ def run(corpus: Path, gold: Path, rounds: int, limit: int | None, out_dir: Path 
         limit: only the first `limit` questions (None: all).
         out_dir: where to write retrieval.md (None: bench/results).
     """
-    from assistant.baseline import BaselineRetriever
     from assistant.config import Settings
-    from assistant.index import build_index, load_index
-    from assistant.retrieval import Retriever
+    from assistant.indexing.build import build_index
+    from assistant.indexing.store import load_index
+    from assistant.search.baseline import BaselineRetriever
+    from assistant.search.retriever import Retriever
+    from assistant.search.steering import SteeredRetriever
 
     items = questions(gold, limit)
     texts = [item["question"] for item in items]
@@ -64,6 +66,8 @@ def run(corpus: Path, gold: Path, rounds: int, limit: int | None, out_dir: Path 
         latencies = [measure("baseline (LangChain chunks + BM25)", lambda q: baseline.search_batch([q], k=5), texts, rounds)]
         for mode in MODES:
             latencies.append(measure(mode, lambda q, mode=mode: retriever.search(q, k=5, mode=mode), texts, rounds))
+        steered = SteeredRetriever(retriever)
+        latencies.append(measure("hybrid+steering", lambda q: steered.search(q, k=5), texts, rounds))
 
     base = latencies[0]
     search_rows = [[lat.name, f"{lat.p50:.2f}", f"{lat.p95:.2f}", ratio(lat.p50, base.p50), ratio(lat.p95, base.p95)] for lat in latencies]

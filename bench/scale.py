@@ -33,7 +33,7 @@ CHANGED_CLAUSE = "\n（九十九）新增示范条款。支持老矿区开展转
 # -- child processes: one measurement each, one JSON line on stdout ----------------------------------
 def child_build(corpus: Path, index_dir: Path) -> dict:
     from assistant.config import Settings
-    from assistant.index import build_index
+    from assistant.indexing.build import build_index
 
     started = time.perf_counter()
     report = build_index(Settings(corpus_dir=corpus, index_dir=index_dir))
@@ -55,8 +55,8 @@ def child_search(corpus: Path, index_dir: Path, count: int) -> dict:
     import numpy as np
 
     from assistant.config import Settings
-    from assistant.index import load_index
-    from assistant.retrieval import CANDIDATES, Retriever
+    from assistant.indexing.store import load_index
+    from assistant.search.retriever import CANDIDATES, Retriever
 
     started = time.perf_counter()
     index = load_index(Settings(corpus_dir=corpus, index_dir=index_dir))
@@ -96,8 +96,8 @@ def child_faiss(index_dir: Path, count: int, quick: bool) -> dict:
     import faiss
     import numpy as np
 
-    from assistant.dense import DenseIndex
-    from assistant.embedding import Embedder
+    from assistant.indexing.dense import DenseIndex
+    from assistant.indexing.embedding import Embedder
 
     dense = DenseIndex.load(index_dir / "vectors.faiss")
     vectors = dense.vectors(0, dense.size)

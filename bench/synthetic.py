@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant import records
-from assistant.documents import load_corpus
-from assistant.structure import chinese_number
+from assistant.corpus.manifest import load_corpus
+from assistant.corpus.structure import chinese_number
+from assistant.records import Kind
 
 _SENTENCE = re.compile(r"[^。！？；]+[。！？；]")
 _NUMBERED_HEADING = re.compile(r"^(?:第.{1,3}[章节]\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)(.{2,})$")
@@ -49,10 +49,10 @@ def pools(corpus_dir: Path) -> Pools:
     titles: list[str] = []
     for document in load_corpus(corpus_dir):
         for unit in document.units:
-            heading = _NUMBERED_HEADING.match(unit.label) if unit.kind == records.HEADING else None
+            heading = _NUMBERED_HEADING.match(unit.label) if unit.kind == Kind.HEADING else None
             if heading:
                 titles.append(heading.group(1))
-            if unit.kind not in (records.CLAUSE, records.PARAGRAPH, records.BOX_ITEM):
+            if unit.kind not in (Kind.CLAUSE, Kind.PARAGRAPH, Kind.BOX_ITEM):
                 continue
             found = [s.strip() for s in _SENTENCE.findall(unit.body) if 8 <= len(s.strip()) <= 160]
             sentences.extend(s for s in found if not s.startswith(("（", "(")))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import load_corpus
+from assistant.corpus.manifest import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -27,7 +27,7 @@ def documents():
 def settings(tmp_path_factory):
     """Settings pointing at the shipped corpus and an index built once for the session."""
     from assistant.config import Settings
-    from assistant.index import build_index
+    from assistant.indexing.build import build_index
 
     built = Settings(corpus_dir=CORPUS, index_dir=tmp_path_factory.mktemp("index") / "index")
     build_index(built)
@@ -36,21 +36,30 @@ def settings(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def index(settings):
-    from assistant.index import load_index
+    from assistant.indexing.store import load_index
 
     return load_index(settings)
 
 
 @pytest.fixture(scope="session")
 def retriever(index):
-    from assistant.retrieval import Retriever
+    """The pure retriever: plain BM25, dense and hybrid search."""
+    from assistant.search.retriever import Retriever
 
     return Retriever(index)
 
 
 @pytest.fixture(scope="session")
+def steered(retriever):
+    """The retriever with steering on top: what the assistant searches with."""
+    from assistant.search.steering import SteeredRetriever
+
+    return SteeredRetriever(retriever)
+
+
+@pytest.fixture(scope="session")
 def assistant(index, settings):
-    from assistant.answer import Assistant
+    from assistant.answer.assistant import Assistant
 
     return Assistant(index, settings)
 
@@ -59,7 +68,7 @@ def assistant(index, settings):
 def app(assistant, settings, tmp_path_factory):
     """The app (tests/test_ui.py, tests/test_browser.py) served on a free port of 127.0.0.1 for this module; yields (url, settings)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from assistant.ui import build_app, launch_options
+    from assistant.ui.app import build_app, launch_options
     from bench.app_load import free_port
 
     served = settings.with_overrides(feedback_db=tmp_path_factory.mktemp("feedback") / "feedback.sqlite3", port=free_port())

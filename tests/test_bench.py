@@ -13,11 +13,12 @@ def test_the_retrieval_benchmark_runs(tmp_path, capsys):
     assert retrieval.main(["--quick", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "| search (k=5) | p50 ms | p95 ms | p50 vs baseline | p95 vs baseline |" in printed
-    assert [line.split(" | ")[0] for line in printed.splitlines() if line.startswith("| ")][-4:] == [
+    assert [line.split(" | ")[0] for line in printed.splitlines() if line.startswith("| ")][-5:] == [
         "| baseline (LangChain chunks + BM25)",
         "| bm25",
         "| dense",
         "| hybrid",
+        "| hybrid+steering",
     ]
     assert (tmp_path / "retrieval.md").read_text(encoding="utf-8") == printed
 

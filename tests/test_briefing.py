@@ -7,7 +7,8 @@ import datetime
 import docx
 import pytest
 
-from assistant.briefing import MAX_POINTS, briefing_files, build_briefing, to_docx, to_markdown
+from assistant.briefing import briefing_files, build_briefing, to_docx, to_markdown
+from assistant.briefing.relevance import MAX_POINTS
 from assistant.cli import main
 from assistant.errors import AssistantError, CorpusError
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.feedback import read_feedback
+from assistant.ui.feedback import read_feedback
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.comparison import compare, comparison_text, comparison_topic
+from assistant.briefing.comparison import compare, comparison_text, comparison_topic
 from assistant.errors import AssistantError, CorpusError
 
 
@@ -46,7 +46,7 @@ def test_the_topic_of_a_comparison_question(question, topic):
 
 def test_the_chat_text_gives_one_line_per_document_with_markers(assistant):
     comparison = compare(assistant, comparison_topic("两份文件在工业遗产方面分别怎么说？"))
-    titles = {d["id"]: d["short"] for d in assistant.index.documents}
+    titles = {d.id: d.short for d in assistant.index.documents}
     assert comparison_text(comparison, titles) == (
         "《老矿区转型指导意见》：未涉及该主题。\n"
         "《江苏老工业和资源型地区规划》："

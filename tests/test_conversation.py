@@ -1,6 +1,6 @@
 """Follow-ups are resolved from the earlier questions, without an LLM."""
 
-from assistant.conversation import is_follow_up, resolve
+from assistant.answer.conversation import is_follow_up, resolve
 
 
 def test_a_place_replaces_the_place_of_the_earlier_question(index):

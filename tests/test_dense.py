@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant import dense
-from assistant.dense import DenseIndex
+from assistant.indexing import dense
+from assistant.indexing.dense import DenseIndex
 
 
 def unit_vectors(count: int, dim: int = 16) -> np.ndarray:

@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from assistant import metrics
-from assistant.config import Settings
+from assistant.answer.conversation import Resolution
+from assistant.cli import main
 from assistant.errors import GoldFileError, ThresholdsError
-from assistant.evaluation import check_thresholds, load_thresholds, main_eval, run_evaluation
-from assistant.gold import GoldItem, load_gold
+from assistant.evaluation import metrics
+from assistant.evaluation.gate import check_thresholds, load_thresholds
+from assistant.evaluation.gold import GoldItem, load_gold
+from assistant.evaluation.report import cjk_font, write_report
+from assistant.evaluation.runner import run_evaluation
 from assistant.records import Citation, Hit, Reply, Unit
-from assistant.report import cjk_font
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -259,7 +261,12 @@ FAKE_GOLD = [
     {"id": "q4", "type": "unanswerable", "doc": "none", "question": "西瓜多少钱？", "keys": [], "evidence": []},
 ]
 RANKED = {
-    "hybrid": {"苹果怎么样？": ["a/1"], "有哪些水果？": ["b/1", "x/1", "b/2"], "梨子怎么样？": ["x/1", "a/2"], "西瓜多少钱？": ["x/1"]},
+    "hybrid+steering": {
+        "苹果怎么样？": ["a/1"],
+        "有哪些水果？": ["b/1", "x/1", "b/2"],
+        "梨子怎么样？": ["x/1", "a/2"],
+        "西瓜多少钱？": ["x/1"],
+    },
     "bm25": {"苹果怎么样？": ["x/1", "a/1"], "有哪些水果？": ["b/2"], "梨子怎么样？": [], "西瓜多少钱？": []},
 }
 REPLIES = {
@@ -283,9 +290,9 @@ class FakeAssistant:
         self.clock = clock
         self.asked: list[tuple[str, list[str]]] = []
 
-    def resolve(self, question: str, history: list[str]) -> str:
+    def resolve(self, question: str, history: list[str]) -> Resolution:
         assert (question, history) == ("那梨呢？", ["苹果怎么样？"])
-        return "梨子怎么样？"
+        return Resolution("梨子怎么样？", "梨子怎么样？", True)
 
     def ask(self, question: str, history: list[str] | None = None, doc: str | None = None) -> Reply:
         self.asked.append((question, history))
@@ -311,17 +318,16 @@ def fake_run(tmp_path):
     gold_path = write_lines(tmp_path / "gold.jsonl", *FAKE_GOLD)
     clock = FakeClock()
     assistant = FakeAssistant(clock)
-    retrievers = {"hybrid": fake_search("hybrid"), "bm25": fake_search("bm25")}
-    report = run_evaluation(
-        load_gold(gold_path, None), retrievers, assistant, tmp_path / "out", progress=False, gold_path=gold_path, clock=clock
-    )
+    retrievers = {"hybrid+steering": fake_search("hybrid+steering"), "bm25": fake_search("bm25")}
+    report = run_evaluation(load_gold(gold_path, None), retrievers, assistant, progress=False, gold_path=gold_path, clock=clock)
+    write_report(report, tmp_path / "out")
     return report, assistant, tmp_path / "out"
 
 
 def test_run_scores_configurations_and_answers_exactly(fake_run):
     report, assistant, _ = fake_run
     assert assistant.asked == [("苹果怎么样？", []), ("有哪些水果？", []), ("那梨呢？", ["苹果怎么样？"]), ("西瓜多少钱？", [])]
-    assert report.configs == ("bm25", "hybrid")
+    assert report.configs == ("bm25", "hybrid+steering")
     expected = {
         "bm25/recall@1": 1 / 6,
         "bm25/recall@3": 0.5,
@@ -329,13 +335,13 @@ def test_run_scores_configurations_and_answers_exactly(fake_run):
         "bm25/recall@10": 0.5,
         "bm25/mrr@10": 0.5,
         "bm25/ndcg@10": (1 / math.log2(3) + 1 / (1 + 1 / math.log2(3))) / 3,
-        "hybrid/recall@1": 0.5,
-        "hybrid/recall@3": 1.0,
-        "hybrid/recall@5": 1.0,
-        "hybrid/recall@10": 1.0,
-        "hybrid/mrr@10": 2.5 / 3,
-        "hybrid/ndcg@10": (1 + 1.5 / (1 + 1 / math.log2(3)) + 1 / math.log2(3)) / 3,
-        "hybrid/chars@5": 26 / 3,
+        "hybrid+steering/recall@1": 0.5,
+        "hybrid+steering/recall@3": 1.0,
+        "hybrid+steering/recall@5": 1.0,
+        "hybrid+steering/recall@10": 1.0,
+        "hybrid+steering/mrr@10": 2.5 / 3,
+        "hybrid+steering/ndcg@10": (1 + 1.5 / (1 + 1 / math.log2(3)) + 1 / math.log2(3)) / 3,
+        "hybrid+steering/chars@5": 26 / 3,
         "answer/key_coverage": 2 / 3,
         "answer/all_keys": 2 / 3,
         "answer/followup_all_keys": 0.0,
@@ -350,7 +356,7 @@ def test_run_scores_configurations_and_answers_exactly(fake_run):
     }
     assert {name: report.metrics[name] for name in expected} == pytest.approx(expected)
     assert report.by_type["unanswerable"] == {"items": 1, "answer/marker_validity": 1.0, "answer/refusal_accuracy": 1.0, **LATENCY_1000}
-    assert report.by_doc["b"]["hybrid/recall@1"] == 0.5
+    assert report.by_doc["b"]["hybrid+steering/recall@1"] == 0.5
     assert report.by_config["bm25"]["chars@5"] == 13 / 3
 
 
@@ -374,13 +380,13 @@ def test_run_writes_report_files(fake_run):
         "items": 4,
         "answerable": 3,
         "unanswerable": 1,
-        "configs": ["bm25", "hybrid"],
+        "configs": ["bm25", "hybrid+steering"],
         "ks": [1, 3, 5, 10],
         "answers": True,
     }
     assert data["run"]["by_type"] == {"fact": 1, "list": 1, "followup": 1, "unanswerable": 1}
-    assert data["metrics"]["hybrid/mrr@10"] == 0.833333
-    assert data["by_config"]["hybrid"]["recall@1"] == 0.5
+    assert data["metrics"]["hybrid+steering/mrr@10"] == 0.833333
+    assert data["by_config"]["hybrid+steering"]["recall@1"] == 0.5
     assert data["by_type"]["list"]["items"] == 1
 
     lines = [json.loads(line) for line in (out / "predictions.jsonl").read_text("utf-8").splitlines()]
@@ -394,7 +400,7 @@ def test_run_writes_report_files(fake_run):
         "query": "有哪些水果？",
         "retrieval": {
             "bm25": {"top5": ["b/2"], "group_ranks": [None, 1], "covered@5": [2]},
-            "hybrid": {"top5": ["b/1", "x/1", "b/2"], "group_ranks": [1, 3], "covered@5": [1, 2]},
+            "hybrid+steering": {"top5": ["b/1", "x/1", "b/2"], "group_ranks": [1, 3], "covered@5": [1, 2]},
         },
         "reply": {
             "query": "有哪些水果？",
@@ -415,7 +421,7 @@ def test_report_md_has_tables_charts_and_failures(fake_run):
     text = (out / "report.md").read_text("utf-8")
     retrieval = text.split("## Retrieval\n\n")[1].split("\n\n")[0]
     assert retrieval.splitlines() == [
-        "| metric | bm25 | hybrid |",
+        "| metric | bm25 | hybrid+steering |",
         "|---|---:|---:|",
         "| recall@1 | 0.167 | 0.500 |",
         "| recall@3 | 0.500 | 1.000 |",
@@ -444,7 +450,7 @@ def test_run_without_an_assistant_joins_history_and_skips_answer_metrics(tmp_pat
         seen.extend(queries)
         return [[UNITS_HIT] for _ in queries]
 
-    report = run_evaluation(items, {"dense": search}, None, tmp_path / "out", ks=(5, 1), progress=False)
+    report = run_evaluation(items, {"dense": search}, None, ks=(5, 1), progress=False)
     assert seen == ["苹果怎么样？", "有哪些水果？", "苹果怎么样？ 那梨呢？", "西瓜多少钱？"]
     assert report.ks == (1, 5)
     assert report.metrics == {
@@ -458,7 +464,10 @@ def test_run_without_an_assistant_joins_history_and_skips_answer_metrics(tmp_pat
 
 
 def test_importing_the_evaluation_loads_no_plotting_or_progress_library():
-    code = "import sys, assistant.evaluation, assistant.report; print(sorted(m for m in ('matplotlib', 'tqdm') if m in sys.modules))"
+    code = (
+        "import sys, assistant.evaluation.runner, assistant.evaluation.report; "
+        "print(sorted(m for m in ('matplotlib', 'tqdm') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout == "[]\n"
 
@@ -491,17 +500,15 @@ def test_check_thresholds_says_which_metric_failed_and_how():
 
 def test_check_thresholds_reads_a_report(fake_run):
     report, _, _ = fake_run
-    assert check_thresholds(report, {"hybrid/recall@5": 0.9, "answer/refusal_accuracy": 0.85, "answer/false_refusal_rate_max": 0.05}) == [
-        "answer/false_refusal_rate is 0.3333, above the maximum 0.05."
-    ]
+    thresholds = {"hybrid+steering/recall@5": 0.9, "answer/refusal_accuracy": 0.85, "answer/false_refusal_rate_max": 0.05}
+    assert check_thresholds(report, thresholds) == ["answer/false_refusal_rate is 0.3333, above the maximum 0.05."]
 
 
 def test_shipped_thresholds_load_and_comments_are_skipped():
     thresholds = load_thresholds(ROOT / "eval" / "thresholds.json")
     assert "_about" not in thresholds
-    assert {"hybrid/recall@5", "hybrid/mrr@10", "answer/key_coverage", "answer/refusal_accuracy", "answer/false_refusal_rate_max"} <= set(
-        thresholds
-    )
+    wanted = {"hybrid+steering/recall@5", "hybrid+steering/mrr@10", "answer/key_coverage", "answer/refusal_accuracy"}
+    assert wanted | {"answer/false_refusal_rate_max"} <= set(thresholds)
     assert all(isinstance(value, float) and 0 < value <= 1 for value in thresholds.values())
 
 
@@ -516,16 +523,23 @@ def test_a_bad_thresholds_file_is_one_sentence(tmp_path):
 # --- the CLI hook, wired to fake modules --------------------------------------------------------
 
 
-def test_main_eval_builds_the_configurations_prints_the_headline_and_gates(tmp_path, monkeypatch, capsys, corpus_dir):
+def test_the_eval_command_builds_the_configurations_prints_the_headline_and_gates(tmp_path, monkeypatch, capsys, corpus_dir):
     gold = write_lines(tmp_path / "gold.jsonl", {**GOOD, "evidence": GOOD_EVIDENCE})
-    (tmp_path / "thresholds.json").write_text('{"hybrid/recall@5": 0.9, "baseline/recall@1": 0.5}', "utf-8")
+    (tmp_path / "thresholds.json").write_text('{"hybrid+steering/recall@5": 0.9, "baseline/recall@1": 0.5}', "utf-8")
     space = unit("coal/8", "加快构建形成“一体、多翼、多元产业协同”的老矿区转型发展空间格局。")
     calls: list[tuple] = []
 
     class Retriever:
         def search_batch(self, queries, k, doc=None, mode="hybrid"):
             calls.append(("search_batch", mode, k))
-            return [[Hit(space, 1.0)] if mode == "hybrid" else [] for _ in queries]
+            return [[] for _ in queries]
+
+    class SteeredRetriever:
+        core = Retriever()
+
+        def search_batch(self, queries, k, doc=None, mode="hybrid"):
+            calls.append(("steered search_batch", mode, k))
+            return [[Hit(space, 1.0)] for _ in queries]
 
     class BaselineRetriever:
         @classmethod
@@ -538,7 +552,7 @@ def test_main_eval_builds_the_configurations_prints_the_headline_and_gates(tmp_p
             return [[] for _ in queries]
 
     class Assistant:
-        retriever = Retriever()
+        retriever = SteeredRetriever()
 
         @classmethod
         def load(cls, settings):
@@ -546,29 +560,30 @@ def test_main_eval_builds_the_configurations_prints_the_headline_and_gates(tmp_p
             return cls()
 
         def resolve(self, question, history):
-            return question
+            return Resolution(question, question, False)
 
         def ask(self, question, history=None, doc=None):
             return Reply(question, question, "“一体、多翼、多元产业协同”的空间格局[1]", True, (Citation(1, space, "一体、多翼"),))
 
-    for name, value in (("baseline", BaselineRetriever), ("answer", Assistant)):
+    for name, value in (("search.baseline", BaselineRetriever), ("answer.assistant", Assistant)):
         monkeypatch.setitem(sys.modules, f"assistant.{name}", types.SimpleNamespace(**{value.__name__: value}))
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus_dir))
 
-    settings = Settings(corpus_dir=corpus_dir)
-    assert main_eval(settings, gold, tmp_path / "report", quiet=True) == 1
+    assert main(["eval", "--gold", str(gold), "--out", str(tmp_path / "report"), "--quiet"]) == 1
     assert calls == [
         ("Assistant.load", corpus_dir),
         ("BaselineRetriever.from_corpus", corpus_dir),
         ("search_batch", "bm25", 10),
         ("search_batch", "dense", 10),
         ("search_batch", "hybrid", 10),
+        ("steered search_batch", "hybrid", 10),
         ("baseline", 10),
     ]
     out, err = capsys.readouterr()
     assert out.splitlines()[:3] == [
-        "metric             bm25      dense     hybrid   baseline",
-        "recall@1          0.000      0.000      1.000      0.000",
-        "recall@3          0.000      0.000      1.000      0.000",
+        "metric                   bm25            dense           hybrid  hybrid+steering         baseline",
+        "recall@1                0.000            0.000            0.000            1.000            0.000",
+        "recall@3                0.000            0.000            0.000            1.000            0.000",
     ]
     assert "answer/key_coverage        1.000" in out
     assert out.splitlines()[-2:] == [

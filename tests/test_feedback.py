@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from assistant.feedback import Feedback, FeedbackError, export_feedback, read_feedback, record
-from assistant.ui_handlers import export, rate, respond
+from assistant.ui.feedback import Feedback, FeedbackError, export_feedback, read_feedback, record
+from assistant.ui.handlers import export, rate, respond
 
 ROOT = Path(__file__).resolve().parents[1]
 CITATION = [{"ref": 1, "id": "coal/5/p1", "doc_id": "coal", "doc_title": "T", "label": "L", "path": ["P"], "text": "X", "quote": "X"}]
@@ -147,7 +147,7 @@ def test_several_processes_write_at_once_without_database_is_locked(tmp_path):
     db = tmp_path / "f.sqlite3"
     script = (
         "import sys\n"
-        "from assistant.feedback import Feedback, record\n"
+        "from assistant.ui.feedback import Feedback, record\n"
         "for n in range(40):\n"
         "    record(sys.argv[1], Feedback('up', f'{sys.argv[2]}-{n}', 'a', '[]'))\n"
     )

@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli, structure
-from assistant import index as index_module
+from assistant import cli
 from assistant.config import Settings
-from assistant.embedding import Embedder, train_local_embedder
-from assistant.errors import CorpusError, IndexStale
-from assistant.index import build_index, dense_text, index_pieces, index_text, load_index
-from assistant.lexical import Tokenizer, normalise
-from assistant.retrieval import Retriever
+from assistant.corpus import structure
+from assistant.errors import CorpusError, IndexStale, SettingsError
+from assistant.indexing import build as index_module
+from assistant.indexing.build import build_index, dense_text, index_pieces, index_text
+from assistant.indexing.embedding import Embedder, train_local_embedder
+from assistant.indexing.store import load_index
+from assistant.indexing.tokenizer import Tokenizer, normalise
+from assistant.search.retriever import Retriever
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 COAL_TITLE = "煤炭行业“十四五”老矿区转型发展指导意见"
@@ -100,7 +102,7 @@ def test_each_bad_file_is_one_problem_and_the_rest_is_built(workspace):
     ]
     assert (report.documents, report.units, report.searchable) == (3, 168, 131)
     index = load_index(workspace)
-    assert [d["id"] for d in index.documents] == ["coal", "jiangsu", "copy"]
+    assert [d.id for d in index.documents] == ["coal", "jiangsu", "copy"]
     assert Retriever(index).search("复制的文件", k=1)[0].unit.id == "copy/1"
 
 
@@ -130,7 +132,7 @@ def test_strict_can_be_set_in_the_environment():
     assert Settings.from_env({"ASSISTANT_STRICT": "1"}).strict is True
     assert Settings.from_env({"ASSISTANT_STRICT": "off"}).strict is False
     assert Settings.from_env({}).strict is False
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(SettingsError) as caught:
         Settings.from_env({"ASSISTANT_STRICT": "maybe"})
     assert str(caught.value) == "ASSISTANT_STRICT must be 1 or 0 (true or false), got 'maybe'."
 
@@ -177,7 +179,7 @@ def test_a_new_title_reuses_units_embedder_and_vectors(workspace, calls):
     assert calls == {"parsed": [], "encoded": 0, "trained": 0}
     index = load_index(workspace)
     assert {u.doc_title for u in index.units if u.doc_id == "coal"} == {"老矿区转型指导意见（修订）"}
-    assert index.documents[0]["title"] == "老矿区转型指导意见（修订）"
+    assert index.documents[0].title == "老矿区转型指导意见（修订）"
     assert rankings(workspace) == before
 
 

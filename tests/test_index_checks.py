@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from assistant.config import Settings
-from assistant.embedding import Embedder
 from assistant.errors import AssistantError, IndexDamaged, IndexNotBuilt, IndexStale
-from assistant.index import build_index, ensure_index, load_index
-from assistant.retrieval import Retriever
+from assistant.indexing.build import build_index, ensure_index
+from assistant.indexing.embedding import Embedder
+from assistant.indexing.store import load_index
+from assistant.search.retriever import Retriever
 
 
 def test_the_manifest_records_what_was_built(index):

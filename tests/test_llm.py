@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from assistant.answer.llm import LLMWriter, best_quote, build_prompt, check_sentences
 from assistant.config import Settings
-from assistant.llm import LLMWriter, best_quote, build_prompt, check_sentences
 from assistant.records import Citation, Reply, Unit
 
 JIANGSU = "江苏省“十四五”老工业地区和资源型地区振兴发展规划"
@@ -250,7 +250,7 @@ def test_an_answer_that_cannot_be_checked_falls_back_to_the_extractive_reply(end
 )
 def test_a_failing_or_garbled_endpoint_falls_back_and_logs_only_the_error_type(endpoint, caplog, status, raw):
     endpoint.status, endpoint.raw = status, raw
-    with caplog.at_level(logging.WARNING, logger="assistant.llm"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answer.llm"):
         reply = writer_for(endpoint).rewrite(EXTRACTIVE, UNITS)
     assert reply == replace(EXTRACTIVE, notice="大模型服务不可用，以下为原文摘录答案。")
     assert len(endpoint.requests) == 1  # max_retries=0: one request, no retry loop
@@ -264,7 +264,7 @@ def test_a_slow_endpoint_times_out_and_falls_back_within_the_timeout(endpoint, c
     endpoint.delay = 5.0
     endpoint.respond = lambda request: PEIXIAN + "[2]"
     started = time.perf_counter()
-    with caplog.at_level(logging.WARNING, logger="assistant.llm"):
+    with caplog.at_level(logging.WARNING, logger="assistant.answer.llm"):
         reply = writer_for(endpoint).rewrite(EXTRACTIVE, UNITS)
     elapsed = time.perf_counter() - started
     assert reply == replace(EXTRACTIVE, notice="大模型服务不可用，以下为原文摘录答案。")
@@ -298,7 +298,7 @@ def answer_from_prompt(sentence: str, evidence: str) -> Callable[[dict], str]:
 
 
 def test_ask_returns_the_checked_llm_answer(index, settings, endpoint):
-    from assistant.answer import SEARCH_K, Assistant
+    from assistant.answer.assistant import SEARCH_K, Assistant
 
     endpoint.respond = answer_from_prompt("江苏“十四五”要完成已有采煤沉陷区治理面积42784亩，其中重点采煤沉陷区治理面积17788亩。", "42784亩")
     assistant = Assistant(index, settings.with_overrides(llm_base_url=endpoint.url + "/v1", llm_model="fake", llm_api_key="test"))
@@ -319,7 +319,7 @@ def test_ask_returns_the_checked_llm_answer(index, settings, endpoint):
 
 
 def test_a_follow_up_sends_the_resolved_question_and_a_refusal_sends_nothing(index, settings, endpoint):
-    from assistant.answer import Assistant
+    from assistant.answer.assistant import Assistant
 
     endpoint.respond = answer_from_prompt("沛县重点采煤沉陷区沉陷面积约54.48平方公里，涉及16.55万人。", "沛县重点采煤沉陷区沉陷面积约54.48")
     assistant = Assistant(index, settings.with_overrides(llm_base_url=endpoint.url + "/v1", llm_model="fake", llm_api_key="test"))

@@ -10,12 +10,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from assistant import records
-from assistant.documents import load_corpus, load_corpus_report
+from assistant.corpus.manifest import load_corpus, load_corpus_report
+from assistant.corpus.readers import read_document
+from assistant.corpus.structure import parse_document
 from assistant.errors import CorpusError
-from assistant.readers import read_document
-from assistant.records import DocumentSpec
-from assistant.structure import parse_document
+from assistant.records import DocumentSpec, Kind
 
 SPEC = DocumentSpec(id="demo", title="示例规划", short="示例", file="demo")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -318,11 +317,11 @@ def test_a_markdown_table_without_a_caption_gets_one(tmp_path):
     path.write_text("第一条 指标如下。\n\n| 指标 | 目标 |\n| --- | --- |\n| 产值 | 200 |\n\n第二条 完成。\n", encoding="utf-8")
     assert read_document(path) == "第一条 指标如下。\n\n表 1\n指标 目标\n产值 200\n\n第二条 完成。\n"
     assert [u.kind for u in parse_document(SPEC, read_document(path)).units] == [
-        records.CLAUSE,
-        records.HEADING,
-        records.HEADING,
-        records.TABLE_ROW,
-        records.CLAUSE,
+        Kind.CLAUSE,
+        Kind.HEADING,
+        Kind.HEADING,
+        Kind.TABLE_ROW,
+        Kind.CLAUSE,
     ]
 
 

@@ -29,16 +29,17 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from assistant import ui
-from assistant.answer import MAX_QUESTION, Assistant
+from assistant.answer.assistant import Assistant
+from assistant.answer.llm import UNAVAILABLE
+from assistant.answer.question import MAX_QUESTION
 from assistant.cli import main
-from assistant.feedback import Feedback, read_feedback, record
-from assistant.gold import load_gold
-from assistant.index import load_index
-from assistant.llm import UNAVAILABLE
-from assistant.metrics import percentile
+from assistant.evaluation.gold import load_gold
+from assistant.evaluation.metrics import percentile
+from assistant.indexing.store import load_index
 from assistant.records import Reply
-from assistant.ui_handlers import ask_json, rate, respond
+from assistant.ui import app as ui
+from assistant.ui.feedback import Feedback, read_feedback, record
+from assistant.ui.handlers import ask_json, rate, respond
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUND = 5.0  # seconds any one question may take, generously
@@ -532,7 +533,7 @@ def test_feedback_writers_in_several_processes_and_threads_lose_nothing(tmp_path
     db = tmp_path / "feedback.sqlite3"
     script = (
         "import sys, threading\n"
-        "from assistant.feedback import Feedback, record\n"
+        "from assistant.ui.feedback import Feedback, record\n"
         "def write(t):\n"
         "    for n in range(10):\n"
         "        record(sys.argv[1], Feedback('up', f'{sys.argv[2]}-{t}-{n}', 'a', '[]'))\n"

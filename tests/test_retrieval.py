@@ -1,4 +1,4 @@
-"""Search over the real corpus: rankings, filters, modes, determinism, and the LangChain adapter."""
+"""Search over the real corpus: the pure retriever, steering on top of it, fusion, determinism, and the LangChain adapter."""
 
 from __future__ import annotations
 
@@ -9,17 +9,20 @@ import numpy as np
 import pytest
 
 from assistant.errors import AssistantError, CorpusError
-from assistant.index import build_index, load_index
-from assistant.retrieval import Retriever, _top, interleave_documents, rrf, score_fusion
-from assistant.retriever_adapter import PolicyRetriever
+from assistant.indexing.build import build_index
+from assistant.indexing.store import load_index
+from assistant.search.fusion import DENSE_ONLY, Fusion, score_fusion
+from assistant.search.langchain import PolicyRetriever
+from assistant.search.retriever import Retriever, _top
+from assistant.search.steering import interleave_documents
 
 
 def ids(hits):
     return [hit.unit.id for hit in hits]
 
 
-def test_a_numeric_question_finds_its_clause_first(retriever):
-    hits = retriever.search("江苏“十四五”要完成多少亩已有采煤沉陷区治理面积？", k=5)
+def test_a_numeric_question_finds_its_clause_first(steered):
+    hits = steered.search("江苏“十四五”要完成多少亩已有采煤沉陷区治理面积？", k=5)
     # The clause with the target and the table row of the same indicator, in either order.
     assert set(ids(hits[:2])) == {"jiangsu/ch4.1/p1", "jiangsu/table1/r11"}
     assert len(hits) == 5
@@ -49,8 +52,8 @@ def test_an_unknown_document_or_mode_is_one_sentence(retriever):
         retriever.search("老矿区", mode="magic")
 
 
-def test_cross_document_questions_get_both_documents(retriever):
-    hits = retriever.search("两份文件在人才方面分别怎么说？", k=4)
+def test_cross_document_questions_get_both_documents(steered):
+    hits = steered.search("两份文件在人才方面分别怎么说？", k=4)
     assert [h.unit.doc_id for h in hits[:2]] in (["coal", "jiangsu"], ["jiangsu", "coal"])
 
 
@@ -77,14 +80,12 @@ def test_same_query_same_ranking_across_runs_and_rebuilds(retriever, settings, t
 
 
 def test_fusion_functions_are_deterministic():
-    assert rrf([[3, 1, 2], [1, 3]], [1.0, 1.0], 10) == [
-        (1, pytest.approx(1 / 11 + 1 / 12)),
-        (3, pytest.approx(1 / 11 + 1 / 12)),
-        (2, pytest.approx(1 / 13)),
-    ]
-    fused = score_fusion([(4, 10.0), (2, 5.0)], [(2, 0.9), (7, 0.5), (9, -0.2)], (1.0, 0.5))
+    fused = score_fusion([(4, 10.0), (2, 5.0)], [(2, 0.9), (7, 0.5), (9, -0.2)], Fusion(lexical=1.0, dense=0.5))
     assert fused == [(4, 1.0), (2, pytest.approx(0.95)), (7, 0.25), (9, 0.0)]
-    assert interleave_documents([(0, 3.0), (1, 2.0), (5, 1.0)], ["a", "a", "a", "a", "a", "b"], 3) == [(0, 3.0), (5, 1.0), (1, 2.0)]
+    # nothing matched lexically: the dense-only ranking is kept, its scores scaled down
+    assert score_fusion([], [(7, 0.5), (2, 0.4)], Fusion(dense=0.5)) == [(7, 0.25 * DENSE_ONLY), (2, pytest.approx(0.2 * DENSE_ONLY))]
+    doc_of = {0: "a", 1: "a", 5: "b"}
+    assert interleave_documents([(0, 3.0), (1, 2.0), (5, 1.0)], doc_of, 3) == [(0, 3.0), (5, 1.0), (1, 2.0)]
 
 
 def test_langchain_adapter_returns_citable_documents(retriever):
@@ -111,7 +112,31 @@ def test_top_k_by_partition_equals_a_full_sort(index):
     assert _top(np.zeros(5, dtype=np.float32), 3, None) == []
 
 
-def test_a_heading_named_in_the_question_lifts_all_its_units(retriever):
+def test_a_heading_named_in_the_question_lifts_all_its_units(steered):
     # names a document (江苏) and a heading (基本原则): the four principles lead, in any order
-    hits = retriever.search("江苏规划确定的基本原则有哪些？", k=4)
+    hits = steered.search("江苏规划确定的基本原则有哪些？", k=4)
     assert sorted(ids(hits)) == [f"jiangsu/ch2.2/p{n}" for n in range(1, 5)]
+
+
+def test_plain_bm25_is_bm25_whatever_the_question_names(retriever, index):
+    # a question naming a document and a heading: no rule re-orders plain BM25
+    for question in ("江苏规划确定的基本原则有哪些？", "两份文件在人才方面分别怎么说？", "指导意见提出的保障措施"):
+        scores = index.lexical.scores(index.tokenizer.tokens(question))
+        expected = [(index.rows[i].id, float(scores[i])) for i in np.lexsort((np.arange(len(scores)), -scores))[:10]]
+        assert [(h.unit.id, h.score) for h in retriever.search(question, k=10, mode="bm25")] == expected
+
+
+def test_steering_applies_on_top_of_the_same_candidates(retriever, steered):
+    question = "江苏规划确定的基本原则有哪些？"
+    plain = ids(retriever.search(question, k=50))
+    lifted = ids(steered.search(question, k=4))
+    assert plain[:4] != lifted  # the heading's four units lead only with steering
+    assert set(lifted) <= set(plain)  # the lifted units were among the plain candidates
+    # with a document filter no rule applies: the steered search is the plain one
+    assert ids(steered.search(question, k=10, doc="jiangsu")) == ids(retriever.search(question, k=10, doc="jiangsu"))
+
+
+def test_a_named_document_is_favoured_only_with_steering(retriever, steered):
+    question = "指导意见的保障措施有哪些"
+    assert {h.unit.doc_id for h in steered.search(question, k=5)} == {"coal"}
+    assert "jiangsu" in {h.unit.doc_id for h in retriever.search(question, k=5)}

@@ -10,11 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant import ui
 from assistant.config import Settings
-from assistant.presentation import plain_text, reply_messages, unit_html
 from assistant.records import Unit
-from assistant.ui_handlers import brief, rate, respond
+from assistant.ui import app as ui
+from assistant.ui.handlers import brief, rate, respond
+from assistant.ui.presentation import plain_text, reply_messages, unit_html
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = [
@@ -95,7 +95,7 @@ def test_a_hostile_briefing_topic_is_text_in_the_preview_and_the_files(assistant
 
 
 def test_feedback_with_sql_in_it_is_stored_as_text(assistant, tmp_path):
-    from assistant.feedback import read_feedback
+    from assistant.ui.feedback import read_feedback
 
     db = tmp_path / "feedback.sqlite3"
     question = "'; DROP TABLE feedback; --"

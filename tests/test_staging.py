@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Assistant
+from assistant.answer.assistant import Assistant
 from assistant.config import Settings
 from assistant.errors import AssistantError, IndexNotBuilt, IndexUnwritable
-from assistant.index import build_index, load_index
-from assistant.staging import leftovers
+from assistant.indexing.build import build_index
+from assistant.indexing.staging import leftovers
+from assistant.indexing.store import load_index
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "江苏“十四五”要完成多少亩已有采煤沉陷区治理面积？"
@@ -25,7 +26,7 @@ QUESTION = "江苏“十四五”要完成多少亩已有采煤沉陷区治理�
 # no handler, no finally block runs, as when the machine loses power or the OOM killer strikes.
 KILLED_BUILD = """
 import os, signal, sys
-from assistant import lexical
+from assistant.indexing import lexical
 save = lexical.LexicalIndex.save
 def save_then_die(self, folder):
     save(self, folder)
@@ -80,7 +81,7 @@ def test_a_build_killed_between_the_two_renames_puts_the_old_index_back(workspac
 
 
 def test_a_failing_build_removes_its_staging_folder_and_keeps_the_index(workspace, monkeypatch):
-    from assistant import index as index_module
+    from assistant.indexing import build as index_module
 
     manifest = (workspace.index_dir / "manifest.json").read_bytes()
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 
-from assistant import records
-from assistant.documents import read_text
-from assistant.records import DocumentSpec
-from assistant.structure import parse_document
-from assistant.text import PAGE_NUMBER, squeeze
+from assistant.corpus.manifest import read_text
+from assistant.corpus.repair import PAGE_NUMBER, squeeze
+from assistant.corpus.structure import parse_document
+from assistant.records import SEARCHABLE_KINDS, DocumentSpec, Kind
 
 CLAUSES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八"]
 
@@ -42,7 +41,7 @@ def test_jiangsu_has_preface_chapters_sections_boxes_and_table(documents):
     assert [box.title for box in jiangsu.sections("box")][3] == "资源型地区生态建设重点工程"
     (table,) = jiangsu.sections("table")
     assert table.heading == "表1 “十四五”老工业地区和资源型地区振兴发展目标"
-    rows = [u for u in jiangsu.units if u.kind == records.TABLE_ROW]
+    rows = [u for u in jiangsu.units if u.kind == Kind.TABLE_ROW]
     assert [u.id for u in rows] == [f"jiangsu/table1/r{n}" for n in range(1, 13)]
 
 
@@ -85,23 +84,23 @@ def test_no_page_numbers_page_spaces_or_fused_headings(documents):
             assert unit.text == unit.text.strip()
             assert "\n" not in unit.text
         for before, heading in itertools.pairwise(units):
-            if heading.kind == records.HEADING and before.kind != records.HEADING:
+            if heading.kind == Kind.HEADING and before.kind != Kind.HEADING:
                 assert not squeeze(before.text).endswith(squeeze(heading.text))
         for unit in units:
-            if unit.kind != records.HEADING:
+            if unit.kind != Kind.HEADING:
                 assert not re.search(r"第[一二三四五六七八九十]+[章节]\s", unit.text)
 
 
 def test_labels_paths_and_first_sentences(documents):
     units = {u.id: u for d in documents.values() for u in d.units}
     clause = units["coal/12"]
-    assert (clause.kind, clause.label, clause.path) == (records.CLAUSE, "（十二）着力推动老矿区绿色低碳发展", ("三、重点任务",))
+    assert (clause.kind, clause.label, clause.path) == (Kind.CLAUSE, "（十二）着力推动老矿区绿色低碳发展", ("三、重点任务",))
     assert clause.text.startswith("（十二）着力推动老矿区绿色低碳发展。贯彻落实碳达峰、碳中和战略，推动实施碳减排行动。")
     lead = units["coal/1/p1"]
     assert lead.label == "（一）发展基础 改革创新持续深化"
     assert lead.path == ("一、发展背景", "（一）发展基础")
     assert lead.text.startswith("改革创新持续深化。煤炭供给侧结构性改革深入推进")
-    assert units["coal/3"].kind == records.HEADING
+    assert units["coal/3"].kind == Kind.HEADING
     assert units["coal/3/p2"].text.startswith("综合来看，“十四五”时期")
     first = units["jiangsu/ch4.1/p1"]
     assert first.label == "第四章第一节 加强采煤沉陷区综合治理"
@@ -122,7 +121,7 @@ def test_labels_paths_and_first_sentences(documents):
 def test_every_searchable_unit_has_a_parent_heading_path(documents):
     for document in documents.values():
         for unit in document.units:
-            if unit.kind in records.SEARCHABLE_KINDS and unit.id != "coal/p1":
+            if unit.kind in SEARCHABLE_KINDS and unit.id != "coal/p1":
                 assert unit.path, unit.id
 
 
@@ -189,7 +188,7 @@ def test_a_clause_heading_alone_in_its_paragraph_is_a_heading_over_its_body():
 
 def test_a_table_without_a_number_column_has_one_row_per_line():
     raw = "表 1 主要指标\n指标 2020年 2025年\n产值 100 200\n就业 10 20\n\n第一条 以上指标按年度考核。\n"
-    rows = [u for u in parse_document(SPEC, raw).units if u.kind == records.TABLE_ROW]
+    rows = [u for u in parse_document(SPEC, raw).units if u.kind == Kind.TABLE_ROW]
     assert [(u.id, u.label, u.text, u.sentence) for u in rows] == [
         ("demo/table1/r1", "表1 第1项 产值", "产值 100 200", "表1 第1项 产值：2020年 100，2025年 200"),
         ("demo/table1/r2", "表1 第2项 就业", "就业 10 20", "表1 第2项 就业：2020年 10，2025年 20"),

@@ -1,6 +1,6 @@
 """Repair of extraction damage: spaces, page numbers, line joins."""
 
-from assistant.text import join_lines, normalise_spaces, physical_lines
+from assistant.corpus.repair import join_lines, normalise_spaces, physical_lines
 
 
 def test_spaces_around_digits_and_latin_inside_chinese_are_removed():

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import AssistantError
-from assistant.presentation import escape_markdown, outline, plain_text, reply_messages, unit_html
 from assistant.records import Reply, Unit
-from assistant.ui_handlers import ask_json, history_questions, open_unit, read_document, read_unit, respond, step, turn_of
+from assistant.ui.handlers import ask_json, history_questions, open_unit, read_document, read_unit, respond, step, turn_of
+from assistant.ui.presentation import escape_markdown, outline, plain_text, reply_messages, unit_html
 from bench.app_load import ask_concurrently, free_port, gold_items, problems
 
 JIANGSU = "江苏省“十四五”老工业地区和资源型地区振兴发展规划"
@@ -223,7 +223,7 @@ def test_plain_text_of_a_reply_without_sources():
 
 
 def test_login_and_address_come_from_the_settings(settings):
-    from assistant.ui import credentials, launch_options
+    from assistant.ui.app import credentials, launch_options
 
     options = launch_options(settings.with_overrides(auth="official:s3:cret", host="127.0.0.1", port=8123))
     assert (options["server_name"], options["server_port"], options["auth"]) == ("127.0.0.1", 8123, ("official", "s3:cret"))
@@ -234,10 +234,10 @@ def test_login_and_address_come_from_the_settings(settings):
 
 
 def test_serve_launches_the_app_with_the_settings(monkeypatch):
-    import assistant.ui
+    import assistant.ui.app
 
     seen = []
-    monkeypatch.setattr(assistant.ui, "launch", seen.append)
+    monkeypatch.setattr(assistant.ui.app, "launch", seen.append)
     monkeypatch.setenv("ASSISTANT_PORT", "8124")
     from assistant.cli import main
 
@@ -260,7 +260,7 @@ def test_serve_with_a_bad_login_setting_fails_in_one_line_before_loading(monkeyp
 def test_with_a_login_set_the_api_needs_the_password(assistant, settings):
     from gradio_client import Client
 
-    from assistant.ui import build_app, launch_options
+    from assistant.ui.app import build_app, launch_options
 
     guarded = settings.with_overrides(auth="official:pass-word", port=free_port())
     demo = build_app(assistant, guarded)
@@ -282,7 +282,7 @@ def test_choosing_a_document_in_the_reader_opens_it_at_its_start(assistant):
 
 
 def test_the_briefing_tab_handler_gives_markdown_and_both_files(assistant):
-    from assistant import ui_handlers
+    from assistant.ui import handlers as ui_handlers
 
     markdown, files = ui_handlers.brief(assistant, "采煤沉陷区综合治理", "jiangsu")
     assert markdown.startswith("# 专题简报：采煤沉陷区综合治理")

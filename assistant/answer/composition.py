@@ -1,0 +1,153 @@
+"""Composition: the cited answer built from scored sentences, by what the question asks for."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..corpus.repair import squeeze
+from ..records import Citation, Unit
+from .question import Candidate, QuestionShape, sentences, split_sentences
+
+if TYPE_CHECKING:
+    from ..indexing.store import Index
+
+MAX_SENTENCES = 3
+UNSURE = 0.3  # best sentence score under which an answer shows the best sentence of up to three units
+MAX_LIST_UNITS = 8  # a heading with more units is a chapter, not the list asked for
+MIN_LIST_UNITS = 2  # one unit under a heading is no list
+MIN_LIST_TITLE = 2  # a list question names its heading in full ("原则", "保障措施")
+
+
+class _Writer:
+    """Collects quoted sentences and numbers citations in order of first use."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+        self.parts: list[str] = []
+
+    def ref(self, unit: Unit, quote: str) -> int:
+        for citation in self.citations:
+            if citation.unit.id == unit.id:
+                return citation.ref
+        self.citations.append(Citation(len(self.citations) + 1, unit, quote))
+        return len(self.citations)
+
+    def quote(self, unit: Unit, sentence: str, prefix: str = "") -> None:
+        sentence = sentence.strip()
+        self.parts.append(f"{prefix}{sentence}[{self.ref(unit, sentence)}]")
+
+    def text(self, separator: str = "") -> str:
+        return separator.join(self.parts)
+
+
+def _first_sentence(unit: Unit) -> str:
+    """The unit's opening sentence as printed: a lead ("坚持改革创新。") or a clause title."""
+    pieces = split_sentences(unit.body)
+    return pieces[0] if pieces else unit.body
+
+
+def _named_family(query: str, candidates: list[Candidate], index: Index) -> list[Unit]:
+    """The units under a heading the question names ("发展原则", "保障措施"), in document order.
+
+    When several headings match, the one whose units rank best in the candidates wins.
+    """
+    rank: dict[tuple[str, ...], int] = {}
+    for position, candidate in enumerate(candidates):
+        rank.setdefault(candidate.unit.path, position)
+    named = [family for family in index.families.named(query, MIN_LIST_TITLE) if family.path in rank]
+    for family in sorted(named, key=lambda family: rank[family.path]):
+        if MIN_LIST_UNITS <= len(family.positions) <= MAX_LIST_UNITS:
+            return [index.rows[position] for position in family.positions]
+    return []
+
+
+def _enumeration(best: Candidate) -> list[str]:
+    """A sentence announcing a list ("…问题：一是…") followed by the sentences that make the list."""
+    if not (best.sentence.endswith("：") or "一是" in best.sentence):
+        return [best.sentence]
+    following = sentences(best.unit.body)[best.order :]
+    listed = [following[0]]
+    for sentence in following[1:]:
+        if re.match(r"^[二三四五六七八九十]是|^\d+[.、]|^（[二三四五六七八九十\d]+）", sentence) and len(listed) < 8:
+            listed.append(sentence)
+        else:
+            break
+    return listed
+
+
+def compose(
+    candidates: list[Candidate], shape: QuestionShape, index: Index, query: str, focus: str = ""
+) -> tuple[str, tuple[Citation, ...]]:
+    """Builds the answer text with [n] markers and its citations.
+
+    Args:
+        candidates: scored sentences, best first (not empty).
+        shape: what the question asks for.
+        index: for the units under a heading a list question names.
+        query: the (resolved) question.
+        focus: for a follow-up, its own words (they, not the earlier question, name a list heading).
+
+    Returns:
+        (answer, citations); every sentence of the answer ends with the marker of its unit.
+    """
+    writer = _Writer()
+    best = candidates[0]
+    if shape.kind == "cross":
+        titles = {d.id: d.short or d.title for d in index.documents}
+        by_doc: dict[str, list[Candidate]] = {}
+        for candidate in candidates:
+            chosen_here = by_doc.setdefault(candidate.unit.doc_id, [])
+            if not chosen_here or (
+                len(chosen_here) < 2 and candidate.unit.id != chosen_here[0].unit.id and candidate.score >= 0.85 * chosen_here[0].score
+            ):
+                chosen_here.append(candidate)
+        for doc_id in sorted(by_doc, key=lambda d: (-by_doc[d][0].score, d)):
+            picked = by_doc[doc_id]
+            if picked[0].score < 0.4 * best.score:
+                continue
+            for number, candidate in enumerate(picked):
+                writer.quote(candidate.unit, candidate.sentence, prefix=f"《{titles.get(doc_id, doc_id)}》：" if number == 0 else "")
+            writer.parts[-1] += "\n"
+        return writer.text().strip(), tuple(writer.citations)
+
+    if shape.kind == "list":
+        family = _named_family(focus or query, candidates, index)
+        if family:
+            for unit in family:
+                writer.quote(unit, _first_sentence(unit))
+            return writer.text(), tuple(writer.citations)
+        listed = _enumeration(best)
+        if len(listed) > 1:
+            for sentence in listed:
+                writer.quote(best.unit, sentence)
+            return writer.text(), tuple(writer.citations)
+
+    chosen: list[Candidate] = [best]
+    covered = shape.quantities(best.sentence)
+    # A weak best match (a question worded unlike the text) is not trusted alone: the best
+    # sentences of the next units are shown too, so the right one is more likely among them.
+    unsure = best.score < UNSURE
+    for candidate in candidates[1:]:
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        if any(squeeze(candidate.sentence) in squeeze(c.sentence) or squeeze(c.sentence) in squeeze(candidate.sentence) for c in chosen):
+            continue
+        if unsure:
+            if all(candidate.unit.id != c.unit.id for c in chosen):
+                chosen.append(candidate)
+            continue
+        # a second asked quantity (公里 and 处) earns a place even below the usual bar
+        adds_quantity = bool(shape.quantities(candidate.sentence) - covered) and candidate.score >= 0.5 * best.score
+        if candidate.score < 0.8 * best.score and not adds_quantity:
+            continue
+        if shape.kind in ("numeric", "table") and not re.search(r"\d", candidate.sentence):
+            continue
+        chosen.append(candidate)
+        covered |= shape.quantities(candidate.sentence)
+    # Read in document order within a unit, units in the order they were chosen.
+    first_seen = {unit_id: i for i, unit_id in reversed(list(enumerate(c.unit.id for c in chosen)))}
+    chosen.sort(key=lambda c: (first_seen[c.unit.id], c.order))
+    for candidate in chosen:
+        writer.quote(candidate.unit, candidate.sentence)
+    return writer.text(), tuple(writer.citations)

@@ -1,0 +1,132 @@
+"""Conversation: turn a follow-up ("那沛县呢？", "其中重点沉陷区是多少？") into a self-contained query.
+
+No LLM: the earlier question supplies what the follow-up leaves out. A place (or year) in the
+follow-up replaces the one of the same kind in the earlier question; otherwise the follow-up's
+own words are searched together with the earlier question, weighted higher so they lead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..indexing.tokenizer import Tokenizer, folding_table
+from .question import MAX_HISTORY, clean_question
+
+if TYPE_CHECKING:
+    from ..indexing.store import Index
+
+# Openers and endings that mark an elliptical follow-up, and words that point back.
+_FOLLOW_OPENER = re.compile(r"^(那么?|那在|还有|另外|再问|然后|接着|同样|以及|而)")
+_FOLLOW_ENDING = re.compile(r"(呢|的呢|怎么样|如何)[？?。！!\s]*$")
+_ANAPHORA = re.compile(r"它们|它|其中|其他|其余|该|这些|那些|上述|前述|这个|那个|这一|此项")
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+_TRAILING = re.compile(r"[？?。！!\s]+$")
+_LEADING = re.compile(r"^(那么|那|还有|另外|再问|然后|接着|同样|以及|而)")
+MAX_TURNS = 3  # how far back a chain of follow-ups is followed
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The query to search and the readable form to show ("what was searched")."""
+
+    query: str
+    shown: str
+    rewritten: bool
+    focus: str = ""  # the follow-up's own words when they were searched together with an earlier question
+    context: str = ""  # the earlier question they were searched with
+
+
+def _strip(question: str) -> str:
+    return _TRAILING.sub("", question.strip())
+
+
+def is_follow_up(question: str, tokenizer: Tokenizer) -> bool:
+    """True when the question leans on an earlier one (ellipsis or a word pointing back)."""
+    text = _strip(question)
+    if not text:
+        return False
+    if _FOLLOW_OPENER.search(text) or _FOLLOW_ENDING.search(question.strip()) or _ANAPHORA.search(text):
+        return True
+    return len(tokenizer.content_words(text)) <= 2 and len(text) <= 12
+
+
+def _kinds(text: str, tokenizer: Tokenizer) -> dict[str, list[str]]:
+    return {"place": tokenizer.places(text), "year": [y.replace(" ", "") for y in _YEAR.findall(text)]}
+
+
+def resolve(question: str, history: list[str], tokenizer: Tokenizer, documents: frozenset[str] = frozenset()) -> Resolution:
+    """Resolves a question against the earlier questions of the conversation.
+
+    Args:
+        question: the new question.
+        history: earlier user questions, oldest first.
+        tokenizer: for places and content words.
+        documents: words that name a whole document (aliases such as 江苏); never swapped out.
+
+    Returns:
+        The query to search; `rewritten` is False when the question stands on its own.
+    """
+    question = question.strip()
+    earlier = [h for h in history if h and h.strip()][-MAX_TURNS:]
+    if not earlier or not is_follow_up(question, tokenizer):
+        return Resolution(question, question, False)
+    previous = resolve(earlier[-1], earlier[:-1], tokenizer, documents).shown
+    base = _strip(previous)
+    focus = _LEADING.sub("", _strip(question))
+    focus = re.sub(r"(的呢|呢|怎么样|如何)$", "", focus).strip()
+
+    new, old = _kinds(focus, tokenizer), _kinds(base, tokenizer)
+    # Places that name a whole document ("江苏") frame the question; they are not what is swapped.
+    old["place"] = [p for p in old["place"] if p not in documents and p not in new["place"]]
+    for kind in ("place", "year"):
+        if new[kind] and old[kind]:
+            # The first old place takes all the new ones ("大黄山" -> "泉山区九里"); other old ones go.
+            rewritten = base.replace(old[kind][0], "".join(new[kind]), 1)
+            for before in old[kind][1:]:
+                rewritten = rewritten.replace(before, "", 1)
+            extra = focus
+            for word in new[kind]:
+                extra = extra.replace(word, "")
+            extra = re.sub(r"^(那个|这个|的)+|(那个|这个)?(呢|的呢)[？?]?", "", extra).strip("，,？? 的")
+            shown = f"{rewritten}？" if not extra else f"{rewritten}，{extra}？"
+            return Resolution(shown, shown, True)
+    # The follow-up's own words lead; the earlier question supplies the topic.
+    shown = f"{base}——{_strip(question)}？"
+    return Resolution(f"{focus} {focus} {base}", shown, True, focus=focus, context=base)
+
+
+def document_words(index: Index) -> frozenset[str]:
+    """Every alias by which a question can name a document of the index."""
+    return frozenset(alias for d in index.documents for alias in d.aliases)
+
+
+class Resolver:
+    """Reads a question in its conversation: cleaned, traditional characters folded, a follow-up resolved.
+
+    The one way a question becomes a query: the assistant, the CLI's search and the evaluation all
+    use it, so what is evaluated is what is answered.
+    """
+
+    def __init__(self, index: Index) -> None:
+        self.tokenizer = index.tokenizer
+        self.documents = document_words(index)
+        # Traditional characters are folded to simplified before a question is read, but only those
+        # the documents never use themselves (著 in 显著 stays as printed), so 老礦區…發展原則 is the
+        # same question as 老矿区…发展原则 for the heading and phrase matching too, not only for BM25.
+        self.folding = folding_table(frozenset("".join(unit.text + unit.label for unit in index.units)))
+
+    def read(self, text: object) -> str:
+        """A question or an earlier question as it is read: cleaned and folded."""
+        return clean_question(text).translate(self.folding)
+
+    def history(self, history: object) -> list[str]:
+        """The earlier questions, read and without blanks (only the last MAX_HISTORY)."""
+        if not isinstance(history, (list, tuple)):
+            history = [] if history is None else [history]
+        return [h for h in (self.read(h) for h in history[-MAX_HISTORY:]) if h]
+
+    def resolve(self, question: object, history: object = ()) -> Resolution:
+        """The query to search for a question after the earlier questions of its conversation."""
+        return resolve(self.read(question), self.history(history), self.tokenizer, self.documents)

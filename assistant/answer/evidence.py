@@ -1,0 +1,155 @@
+"""Evidence: score the sentences of the retrieved units against a question, and decide when to refuse.
+
+A sentence's score is how much of the question's weighted vocabulary (IDF over the corpus) it
+covers, alone and together with its unit's heading path, plus what the question's shape asks for
+(a number with the asked unit, an enumeration). The thresholds were calibrated on the gold set's
+answerable and unanswerable items (README, "Answers").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..corpus.repair import squeeze
+from ..records import Hit, Unit
+from .question import Candidate, QuestionShape, Refusal, sentences
+
+if TYPE_CHECKING:
+    from ..indexing.store import Index
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_NUMBERED = re.compile(r"\d+\s*号线?|[A-Za-z]+\d+号?线?")  # 2号线, S1号线: numbered things must exist
+# Below this the best sentence shares (almost) nothing with the question. Word overlap cannot tell
+# a paraphrase from an off-topic question (both score 0.1-0.4 on the gold set), so refusals rest
+# mainly on what the question names that the documents lack: places, years, numbered things,
+# and quantities (户, 人, 元) that no sentence about the subject gives.
+MIN_SCORE = 0.12
+QUANTITY_SCORE = 0.35  # a sentence giving the asked quantity must match the question at least this well
+TOKEN_WEIGHT = {"word": 1.0, "#": 0.5, "@": 0.15}
+
+
+def _kind(token: str) -> str:
+    return token[0] if token[:1] in ("#", "@") else "word"
+
+
+class Scorer:
+    """IDF-weighted question coverage over the corpus' units."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.tokenizer = index.tokenizer
+        frequency: Counter[str] = Counter()
+        for unit in index.rows:
+            frequency.update(set(self.tokenizer.tokens(f"{unit.label} {unit.body}")))
+        self.rows = len(index.rows)
+        self.df = frequency
+        names = "".join(d.title + "".join(d.aliases) for d in index.documents)
+        self.corpus = squeeze(names + "".join(unit.text + unit.body for unit in index.units))
+        self.doc_names = {d.id: squeeze(d.title + "".join(d.aliases)) for d in index.documents}
+
+    def mentions(self, unit: Unit, word: str) -> bool:
+        """True when a unit, its headings or its document's name contain the word."""
+        return word in squeeze(unit.body + unit.label + "".join(unit.path)) or word in self.doc_names.get(unit.doc_id, "")
+
+    def idf(self, token: str) -> float:
+        return math.log((self.rows + 1) / (self.df.get(token, 0) + 0.5))
+
+    def without_document_names(self, query: str) -> str:
+        """The question without the words that only name a document ("江苏…振兴发展规划的规划期" -> "的规划期").
+
+        A question that names its document by title would otherwise favour sentences that repeat
+        the title's words over the one that answers.
+        """
+        names = [squeeze(d.title).replace("“", "").replace("”", "") for d in self.index.documents]
+        names += [alias for d in self.index.documents for alias in d.aliases]
+        text = query
+        for name in names:
+            for size in range(len(name), 5, -1):
+                pieces = {name[i : i + size] for i in range(len(name) - size + 1)}
+                for piece in sorted(pieces, key=lambda p: (-len(p), p)):
+                    text = text.replace(piece, " ")
+        for alias in names:
+            if len(alias) < 6:
+                text = text.replace(alias, " ")
+        return text if re.search(r"[\u3400-\u9fff]", text) else query
+
+    def weights(self, query: str, focus: str = "") -> dict[str, float]:
+        """Weight of each distinct question token (unknown words weigh like the rarest).
+
+        With a follow-up's `focus`, its words lead and the earlier question's weigh a third.
+        """
+
+        def raw(text: str) -> dict[str, float]:
+            cleaned = self.without_document_names(text)
+            return {t: self.idf(t) * TOKEN_WEIGHT[_kind(t)] for t in dict.fromkeys(self.tokenizer.tokens(cleaned))}
+
+        if not focus:
+            return raw(query)
+        weights = {t: w / 3 for t, w in raw(query).items()}
+        weights.update(raw(focus))
+        return weights
+
+    @staticmethod
+    def coverage(weights: dict[str, float], tokens: set[str]) -> float:
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in tokens) / total if total > 0 else 0.0
+
+    def candidates(self, query: str, hits: list[Hit], shape: QuestionShape, focus: str = "") -> list[Candidate]:
+        """Every sentence of the hits, best first (ties by unit rank, then sentence order)."""
+        weights = self.weights(query, focus)
+        places = self.tokenizer.places(query)
+        found: list[Candidate] = []
+        for rank, hit in enumerate(hits):
+            context = set(self.tokenizer.tokens(" ".join([*hit.unit.path, hit.unit.label])))
+            heading_places = {
+                p for p in places if p in squeeze("".join(hit.unit.path) + hit.unit.label) or p in self.doc_names[hit.unit.doc_id]
+            }
+            for order, sentence in enumerate(sentences(hit.unit.body)):
+                own = set(self.tokenizer.tokens(sentence))
+                score = 0.6 * self.coverage(weights, own) + 0.4 * self.coverage(weights, own | context)
+                score += 0.08 / (rank + 1) + shape.bonus(sentence)
+                # A question about a place wants the sentence about that place, not its neighbours.
+                missing = [p for p in places if p not in heading_places and p not in squeeze(sentence)]
+                score -= 0.3 * len(missing)
+                found.append(Candidate(hit.unit, sentence, score, rank, order))
+        return sorted(found, key=lambda c: (-c.score, c.rank, c.order))
+
+    def refusal(self, query: str, shape: QuestionShape, candidates: list[Candidate]) -> Refusal | None:
+        """Why the documents do not answer the question, or None when they do."""
+        for place in self.tokenizer.places(query):
+            if place not in self.corpus:
+                return Refusal(f"文件没有涉及“{place}”")
+        for year in _YEAR.findall(query):
+            if year not in self.corpus:
+                return Refusal(f"文件没有涉及{year}年")
+        for numbered in _NUMBERED.findall(query):
+            if squeeze(numbered) not in self.corpus:
+                return Refusal(f"文件没有涉及“{squeeze(numbered)}”")
+        if not candidates:
+            return Refusal("没有检索到相关条款")
+        # "<script>alert(1)</script>" shares only the "1" with the documents, which every table row
+        # numbered 1 matches; a number alone never says what is asked.
+        known = [t for t in self.tokenizer.tokens(query) if self.df.get(t) and not t.isdigit()]
+        if not known:
+            return Refusal("问题中除数字外没有文件中的词语")
+        best = candidates[0]
+        if best.score < MIN_SCORE:
+            return Refusal("检索到的条款与问题不相符")
+        places = self.tokenizer.places(query)
+        top_units = {c.unit.id: c.unit for c in candidates[:6]}.values()
+        for place in places:
+            if not any(self.mentions(u, place) for u in top_units):
+                return Refusal(f"没有找到关于“{place}”的相关表述")
+        if shape.units:
+            about = [
+                c
+                for c in candidates[:6]
+                if all(self.mentions(c.unit, p) and (p in squeeze(c.sentence) or p not in squeeze(c.unit.body)) for p in places)
+            ]
+            # the number must come in a sentence that is about the question, not just any number
+            if not any(shape.has_quantity(c.sentence) and c.score >= QUANTITY_SCORE for c in (about or candidates)[:4]):
+                return Refusal("文件中没有给出所问的数字")
+        return None

@@ -1,0 +1,224 @@
+"""Gold set: reading and checking a gold Q&A file (the DESIGN.md format) against the corpus."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..corpus.repair import squeeze
+from ..errors import GoldFileError
+from ..records import ParsedDocument
+
+TYPES = ("fact", "numeric", "table", "list", "paraphrase", "followup", "cross", "unanswerable")
+UNANSWERABLE = "unanswerable"
+#: `doc` values besides a document id: evidence in several documents, or in none.
+BOTH = "both"
+NONE = "none"
+#: How many problems a GoldFileError lists before saying how many more there are.
+MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    """One gold question.
+
+    `keys` are facts the answer must contain, each "A|B" accepting either alternative;
+    `evidence` holds groups of alternative substrings, each group to be covered by one unit.
+    """
+
+    id: str
+    type: str
+    doc: str  # a document id, "both" or "none"
+    question: str
+    history: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    evidence: tuple[tuple[str, ...], ...] = ()
+    answer: str = ""
+    line: int = 0  # line number in the gold file, for messages
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != UNANSWERABLE
+
+
+def alternatives(key: str) -> tuple[str, ...]:
+    """The accepted forms of a key: "1.3万户|13000" -> ("1.3万户", "13000")."""
+    return tuple(part.strip() for part in key.split("|"))
+
+
+def load_gold(path: Path, documents: Sequence[ParsedDocument] | None) -> list[GoldItem]:
+    """Reads a gold file and checks every item, reporting all problems at once.
+
+    Args:
+        path: a JSON-lines file, one item per line (blank lines are skipped).
+        documents: the parsed corpus; evidence, keys and `doc` are checked against it.
+            None skips those checks (format only).
+
+    Returns:
+        The items in file order.
+
+    Raises:
+        GoldFileError: the file cannot be read or any item is malformed; the message names
+            the line and the field of each problem (the first 20) and says how many there are.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise GoldFileError(f"The gold file {path} does not exist; pass --gold FILE with a JSON-lines gold set.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise GoldFileError(f"The gold file {path} cannot be read as UTF-8 text ({error}).") from None
+
+    corpus = _Corpus(documents) if documents is not None else None
+    problems: list[str] = []
+    items: list[GoldItem] = []
+    first_line: dict[str, int] = {}
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        where = f"{path} line {number}"
+        item, item_problems = _parse_line(raw, number, corpus)
+        problems.extend(f"{where}: {problem}" for problem in item_problems)
+        if item is None:
+            continue
+        if item.id in first_line:
+            problems.append(f"{where}: field 'id' {item.id!r} is already used on line {first_line[item.id]}.")
+            continue
+        first_line[item.id] = number
+        items.append(item)
+    if not lines or not any(raw.strip() for raw in lines):
+        raise GoldFileError(f"The gold file {path} has no items; write one JSON object per line.")
+    if problems:
+        raise GoldFileError(_summary(path, problems))
+    return items
+
+
+def _summary(path: Path, problems: list[str]) -> str:
+    if len(problems) == 1:
+        return f"{problems[0]} Fix the gold file and run again."
+    listed = "\n".join(f"  {problem}" for problem in problems[:MAX_LISTED])
+    more = f"\n  … and {len(problems) - MAX_LISTED} more." if len(problems) > MAX_LISTED else ""
+    return f"{path} has {len(problems)} problems; fix them and run again:\n{listed}{more}"
+
+
+class _Corpus:
+    """Squeezed text of every document (its text and the rendered sentences of its units)."""
+
+    def __init__(self, documents: Sequence[ParsedDocument]) -> None:
+        self.texts = {
+            doc.spec.id: squeeze(doc.text) + "\n" + "\n".join(squeeze(unit.sentence) for unit in doc.units if unit.sentence)
+            for doc in documents
+        }
+
+    def where(self, fragment: str) -> set[str]:
+        """Ids of the documents containing a fragment (compared without white space)."""
+        squeezed = squeeze(fragment)
+        return {doc_id for doc_id, text in self.texts.items() if squeezed in text}
+
+
+def _parse_line(raw: str, number: int, corpus: _Corpus | None) -> tuple[GoldItem | None, list[str]]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        return None, [f"not valid JSON ({error.msg} at column {error.colno})."]
+    if not isinstance(data, dict):
+        return None, ["not a JSON object; write one {...} item per line."]
+
+    problems: list[str] = []
+
+    def text(name: str, required: bool = True) -> str:
+        value = data.get(name)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            shown = "missing" if value is None else f"{type(value).__name__} {value!r}"[:60]
+            problems.append(f"field {name!r} must be a non-empty string, got {shown}.")
+            return ""
+        return value
+
+    def strings(name: str, value: object) -> tuple[str, ...] | None:
+        if not isinstance(value, list) or not all(isinstance(entry, str) and entry.strip() for entry in value):
+            problems.append(f"field {name!r} must be a list of non-empty strings, got {json.dumps(value, ensure_ascii=False)[:60]}.")
+            return None
+        return tuple(value)
+
+    item_id = text("id")
+    kind = text("type")
+    question = text("question")
+    answer = text("answer", required=False)
+    doc = text("doc", required=False)
+    history = strings("history", data.get("history", [])) or ()
+    keys = strings("keys", data.get("keys", [])) or ()
+    evidence: list[tuple[str, ...]] = []
+    raw_evidence = data.get("evidence", [])
+    if not isinstance(raw_evidence, list):
+        problems.append("field 'evidence' must be a list of groups (lists of strings).")
+    else:
+        for index, group in enumerate(raw_evidence, start=1):
+            parsed = strings(f"evidence[{index}]", group)
+            if parsed is not None and not parsed:
+                problems.append(f"field 'evidence[{index}]' is an empty group; give at least one substring.")
+            elif parsed:
+                evidence.append(parsed)
+    for key in keys:
+        if not all(alternatives(key)):
+            problems.append(f"field 'keys' entry {key!r} has an empty alternative around '|'.")
+
+    if kind and kind not in TYPES:
+        problems.append(f"field 'type' {kind!r} is not one of {', '.join(TYPES)}.")
+    if kind == UNANSWERABLE and (keys or raw_evidence):
+        problems.append("an unanswerable item must have empty 'keys' and 'evidence'.")
+    if kind and kind != UNANSWERABLE and not raw_evidence:
+        problems.append("field 'evidence' is empty; an answerable item needs at least one evidence group.")
+    if kind == "followup" and not history:
+        problems.append("field 'history' is empty; a followup item needs the earlier questions.")
+
+    if corpus is not None:
+        problems.extend(_check_against_corpus(doc, keys, evidence, corpus))
+    if problems:
+        return None, problems
+    if not doc:
+        doc = _infer_doc(evidence, corpus)
+    item = GoldItem(
+        id=item_id,
+        type=kind,
+        doc=doc,
+        question=question,
+        history=history,
+        keys=keys,
+        evidence=tuple(evidence),
+        answer=answer,
+        line=number,
+    )
+    return item, []
+
+
+def _check_against_corpus(doc: str, keys: tuple[str, ...], evidence: list[tuple[str, ...]], corpus: _Corpus) -> list[str]:
+    problems: list[str] = []
+    if doc and doc not in corpus.texts and doc not in (BOTH, NONE):
+        problems.append(f"field 'doc' {doc!r} is not a document id of the corpus, 'both' or 'none'.")
+    for index, group in enumerate(evidence, start=1):
+        for alternative in group:
+            found_in = corpus.where(alternative)
+            if not found_in:
+                problems.append(f"field 'evidence[{index}]' substring {alternative!r} is not in the corpus (compared without white space).")
+            elif doc in corpus.texts and doc not in found_in:
+                others = ", ".join(sorted(found_in))
+                problems.append(f"field 'evidence[{index}]' substring {alternative!r} is not in document {doc!r}, only in {others}.")
+    squeezed_evidence = "\n".join(squeeze(alternative) for group in evidence for alternative in group)
+    for key in keys:
+        if not any(squeeze(form) in squeezed_evidence or corpus.where(form) for form in alternatives(key)):
+            problems.append(f"field 'keys' entry {key!r} occurs neither in the evidence nor in the corpus.")
+    return problems
+
+
+def _infer_doc(evidence: list[tuple[str, ...]], corpus: _Corpus | None) -> str:
+    """`doc` for files that leave it out: where the evidence is."""
+    if not evidence:
+        return NONE
+    if corpus is None:
+        return ""
+    found = set().union(*(corpus.where(alternative) for group in evidence for alternative in group))
+    return next(iter(found)) if len(found) == 1 else BOTH

@@ -1,0 +1,290 @@
+"""Report: writes an evaluation's report.md, report.json, predictions.jsonl and charts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .results import CONTEXT_K, DEPTH, ItemResult, Report
+
+ANSWER_METRICS = (
+    "answer/key_coverage",
+    "answer/all_keys",
+    "answer/followup_all_keys",
+    "answer/citation_recall",
+    "answer/citation_precision",
+    "answer/quote_faithfulness",
+    "answer/marker_validity",
+    "answer/refusal_accuracy",
+    "answer/false_refusal_rate",
+    "answer/latency_p50_ms",
+    "answer/latency_p95_ms",
+)
+CHARTS = ("recall_at_k.png", "by_type.png")
+TYPE_NAMES_ZH = {
+    "fact": "事实",
+    "numeric": "数值",
+    "table": "表格",
+    "list": "列举",
+    "paraphrase": "改写",
+    "followup": "追问",
+    "cross": "跨文件",
+    "unanswerable": "无答案",
+}
+
+
+def write_report(report: Report, out_dir: Path) -> tuple[Path, ...]:
+    """Writes every report file into out_dir (created; earlier charts that no longer apply are removed).
+
+    Returns:
+        The paths written: report.md, report.json, predictions.jsonl, then the charts.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in CHARTS:
+        (out_dir / name).unlink(missing_ok=True)
+    charts = draw_charts(report, out_dir)
+    paths = (out_dir / "report.md", out_dir / "report.json", out_dir / "predictions.jsonl")
+    paths[0].write_text(markdown(report, [path.name for path in charts]), encoding="utf-8")
+    paths[1].write_text(json.dumps(report_json(report), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with paths[2].open("w", encoding="utf-8") as handle:
+        for result in report.results:
+            handle.write(json.dumps(prediction(result), ensure_ascii=False) + "\n")
+    return (*paths, *charts)
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The content of report.json: run info, headline metrics and the breakdowns."""
+
+    def rounded(values: Mapping[str, float]) -> dict[str, float]:
+        return {name: round(value, 6) for name, value in values.items()}
+
+    return {
+        "run": dict(report.run),
+        "metrics": rounded(report.metrics),
+        "by_config": {config: rounded(values) for config, values in report.by_config.items()},
+        "by_type": {name: rounded(values) for name, values in report.by_type.items()},
+        "by_doc": {name: rounded(values) for name, values in report.by_doc.items()},
+    }
+
+
+def prediction(result: ItemResult) -> dict[str, Any]:
+    """One line of predictions.jsonl: what each configuration retrieved and what the assistant replied."""
+    item, answered = result.item, result.answered
+    reply = answered.reply if answered is not None else None
+    return {
+        "id": item.id,
+        "type": item.type,
+        "doc": item.doc,
+        "question": item.question,
+        "history": list(item.history),
+        "query": result.query,
+        "retrieval": {
+            ranking.config: {
+                f"top{CONTEXT_K}": list(ranking.ids[:CONTEXT_K]),
+                "group_ranks": list(ranking.first_ranks),
+                f"covered@{CONTEXT_K}": [
+                    n for n, rank in enumerate(ranking.first_ranks, start=1) if rank is not None and rank <= CONTEXT_K
+                ],
+            }
+            for ranking in result.rankings
+        },
+        "reply": None
+        if reply is None
+        else {
+            "query": reply.query,
+            "answer": reply.answer,
+            "found": reply.found,
+            "citations": [{"ref": c.ref, "id": c.unit.id, "quote": c.quote} for c in reply.citations],
+            "notice": reply.notice,
+        },
+        "keys_found": list(answered.keys_found) if answered is not None else None,
+        "keys_missing": list(answered.keys_missing) if answered is not None else None,
+        "latency_ms": round(answered.latency_ms, 1) if answered is not None else None,
+    }
+
+
+def retrieval_names(report: Report) -> list[str]:
+    """The per-configuration metric names, in table order: recall@k…, mrr@10, ndcg@10, chars@5."""
+    return [*(f"recall@{k}" for k in report.ks), f"mrr@{DEPTH}", f"ndcg@{DEPTH}", f"chars@{CONTEXT_K}"]
+
+
+def fmt(name: str, value: float | None) -> str:
+    """A metric value as shown in tables: sizes as integers, milliseconds to 0.1, rates to 0.001."""
+    if value is None:
+        return "–"
+    if name == "items" or "chars@" in name:
+        return f"{value:.0f}"
+    if name.endswith("_ms"):
+        return f"{value:.1f}"
+    return f"{value:.3f}"
+
+
+def headline_text(report: Report) -> str:
+    """The headline numbers as a plain-text table for the console."""
+    lines: list[str] = []
+    if report.configs:
+        width = max(9, *(len(config) for config in report.configs))
+        lines.append("metric".ljust(12) + "".join(config.rjust(width + 2) for config in report.configs))
+        for name in retrieval_names(report):
+            cells = [fmt(name, report.by_config[config].get(name)) for config in report.configs]
+            lines.append(name.ljust(12) + "".join(cell.rjust(width + 2) for cell in cells))
+    answer = [(name, report.metrics[name]) for name in ANSWER_METRICS if name in report.metrics]
+    if answer:
+        if lines:
+            lines.append("")
+        width = max(len(name) for name, _ in answer)
+        lines.extend(f"{name.ljust(width)}  {fmt(name, value)}" for name, value in answer)
+    return "\n".join(lines)
+
+
+def failures(report: Report) -> list[tuple[ItemResult, list[str]]]:
+    """The items that went wrong, each with what was missing (judged on the primary configuration)."""
+    out: list[tuple[ItemResult, list[str]]] = []
+    for result in report.results:
+        item, answered, problems = result.item, result.answered, []
+        ranking = result.ranking(report.primary)
+        if item.answerable and ranking is not None:
+            missed = [group for group, rank in zip(item.evidence, ranking.first_ranks, strict=True) if rank is None or rank > CONTEXT_K]
+            if missed:
+                shown = "; ".join("「" + " / ".join(group) + "」" for group in missed)
+                problems.append(f"{report.primary} top {CONTEXT_K} misses {shown}")
+        if answered is not None:
+            if not item.answerable and answered.reply.found:
+                problems.append("answered although the documents do not cover it")
+            if item.answerable and not answered.reply.found:
+                problems.append("refused although the documents answer it")
+            elif answered.keys_missing:
+                problems.append("answer lacks " + ", ".join(answered.keys_missing))
+            if not answered.markers_valid:
+                problems.append("a [n] marker points at no citation")
+            if answered.quote_faithfulness is not None and answered.quote_faithfulness < 1:
+                problems.append("a quote is not verbatim in its unit")
+        if problems:
+            out.append((result, problems))
+    return out
+
+
+def markdown(report: Report, charts: Sequence[str]) -> str:
+    """The content of report.md."""
+    run = report.run
+    sha = run.get("gold_sha256") or ""
+    gold = f"gold `{run['gold']}` (sha256 `{sha[:12]}`), " if run.get("gold") else ""
+    parts = [
+        "# Evaluation report",
+        "",
+        f"Run {run['date']}; {gold}{run['items']} items ({run['answerable']} answerable, {run['unanswerable']} unanswerable).",
+        "Evidence and keys are compared with all white space removed; retrieval metrics are over answerable items.",
+    ]
+    if report.configs:
+        parts += [
+            "",
+            "## Retrieval",
+            "",
+            _table(
+                ["metric", *report.configs],
+                [[name, *(fmt(name, report.by_config[config].get(name)) for config in report.configs)] for name in retrieval_names(report)],
+            ),
+        ]
+    answer = [name for name in ANSWER_METRICS if name in report.metrics]
+    if answer:
+        parts += ["", "## Answers", "", _table(["metric", "value"], [[name, fmt(name, report.metrics[name])] for name in answer])]
+    for title, breakdown in (("type", report.by_type), ("doc", report.by_doc)):
+        columns = _breakdown_columns(report, breakdown)
+        rows = [[name, *(fmt(column, values.get(column)) for column in columns)] for name, values in breakdown.items()]
+        parts += ["", f"## By {title}", "", _table([title, *columns], rows)]
+    if charts:
+        parts += ["", "## Charts", "", *(f"![{name}]({name})" for name in charts)]
+    failed = failures(report)
+    parts += ["", f"## Failed questions ({len(failed)})", ""]
+    for result, problems in failed:
+        item = result.item
+        searched = f" (searched: {result.query})" if result.query != item.question else ""
+        parts.append(f"- **{item.id}** ({item.type}, {item.doc}) {item.question}{searched} — {'; '.join(problems)}.")
+    if not failed:
+        parts.append("None.")
+    return "\n".join(parts) + "\n"
+
+
+def _breakdown_columns(report: Report, breakdown: Mapping[str, Mapping[str, float]]) -> list[str]:
+    k = 5 if 5 in report.ks else max(report.ks, default=5)
+    wanted = ["items", *(f"{config}/recall@{k}" for config in report.configs), f"{report.primary}/mrr@{DEPTH}", *ANSWER_METRICS[:2]]
+    wanted += ["answer/citation_recall", "answer/refusal_accuracy", "answer/false_refusal_rate"]
+    present = {name for values in breakdown.values() for name in values}
+    return [name for name in dict.fromkeys(wanted) if name in present]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def cjk_font(names: Sequence[str] | None = None) -> str | None:
+    """An installed font family that has Chinese glyphs (Noto Sans CJK SC preferred), or None.
+
+    Args:
+        names: font family names to choose from; those matplotlib knows when None.
+    """
+    if names is None:
+        from matplotlib import font_manager
+
+        names = [font.name for font in font_manager.fontManager.ttflist]
+    candidates = sorted({name for name in names if "CJK" in name or name.startswith(("Source Han Sans", "WenQuanYi"))})
+    preferred = [name for name in candidates if name.startswith("Noto Sans CJK SC")]
+    return (preferred or candidates or [None])[0]
+
+
+def draw_charts(report: Report, out_dir: Path) -> list[Path]:
+    """Draws recall_at_k.png (recall per configuration over k) and by_type.png (primary recall@5, answer
+    all-keys rate and refusal accuracy per question type); labels are ASCII unless a CJK font is installed.
+
+    Returns:
+        The charts drawn (none when there is nothing to plot).
+    """
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    font = cjk_font()
+    style = {"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]} if font else {}
+    drawn: list[Path] = []
+    with matplotlib.rc_context(style):
+        if report.configs:
+            figure = Figure(figsize=(6.4, 4.0), dpi=110)
+            axes = figure.subplots()
+            for config in report.configs:
+                values = [report.by_config[config].get(f"recall@{k}") for k in report.ks]
+                axes.plot(report.ks, [float("nan") if v is None else v for v in values], marker="o", label=config)
+            axes.set(xlabel="k", ylabel="recall@k", title="Evidence recall by rank cut-off", xticks=list(report.ks), ylim=(0, 1.02))
+            axes.grid(alpha=0.3)
+            axes.legend()
+            figure.tight_layout()
+            drawn.append(out_dir / CHARTS[0])
+            figure.savefig(drawn[-1])
+
+        k = 5 if 5 in report.ks else max(report.ks, default=5)
+        series = [
+            (f"{report.primary}/recall@{k}", f"{report.primary} recall@{k}"),
+            ("answer/all_keys", "answer has all keys"),
+            ("answer/refusal_accuracy", "refusal accuracy"),
+        ]
+        series = [(name, label) for name, label in series if any(name in values for values in report.by_type.values())]
+        if series:
+            types = list(report.by_type)
+            figure = Figure(figsize=(max(6.4, 0.9 * len(types) + 1), 4.0), dpi=110)
+            axes = figure.subplots()
+            width = 0.8 / len(series)
+            for index, (name, label) in enumerate(series):
+                heights = [report.by_type[kind].get(name, float("nan")) for kind in types]
+                axes.bar([x + (index - (len(series) - 1) / 2) * width for x in range(len(types))], heights, width, label=label)
+            labels = [f"{kind}\n{TYPE_NAMES_ZH.get(kind, '')}" if font else kind for kind in types]
+            axes.set_xticks(range(len(types)), labels)
+            axes.set(ylabel="rate", title="By question type", ylim=(0, 1.02))
+            axes.grid(axis="y", alpha=0.3)
+            axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14 if font else -0.08), ncol=len(series), frameon=False)
+            figure.tight_layout()
+            drawn.append(out_dir / CHARTS[1])
+            figure.savefig(drawn[-1])
+    return drawn

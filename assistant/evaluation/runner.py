@@ -1,0 +1,177 @@
+"""Runner: runs retrieval configurations and the answer pipeline over a gold set and scores them.
+
+It returns a `Report`; writing it (report.py) and gating on thresholds (gate.py) are the caller's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..answer.conversation import Resolution
+from ..records import Hit, Reply
+from . import metrics
+from .gold import GoldItem
+from .results import CONFIG_ORDER, CONTEXT_K, DEPTH, Answered, ItemResult, Ranking, Report, breakdown, summarise
+
+if TYPE_CHECKING:
+    from ..answer.assistant import Assistant
+    from ..search.baseline import BaselineRetriever
+
+DEFAULT_GOLD = Path("eval/gold.jsonl")
+DEFAULT_OUT = Path("eval/reports/latest")
+BATCH = 32  # queries per retriever call, so that the progress bar moves
+
+SearchFn = Callable[[list[str]], list[list[Hit]]]
+
+
+class Asker(Protocol):
+    """What the evaluation needs of `assistant.answer.Assistant`."""
+
+    def ask(self, question: str, history: list[str] | None = None, doc: str | None = None) -> Reply: ...
+
+    def resolve(self, question: str, history: Sequence[str]) -> Resolution: ...
+
+
+def configurations(assistant: Assistant, baseline: BaselineRetriever) -> dict[str, SearchFn]:
+    """The retrieval configurations an evaluation compares, each returning the top DEPTH hits per query.
+
+    `bm25`, `dense` and `hybrid` are the plain retrievers; `hybrid+steering` is what the assistant
+    searches with (hybrid with the question-intent rules on top); `baseline` is the usual LangChain recipe.
+    """
+    steered, core = assistant.retriever, assistant.retriever.core
+    found: dict[str, SearchFn] = {
+        mode: (lambda queries, mode=mode: core.search_batch(queries, k=DEPTH, mode=mode)) for mode in ("bm25", "dense", "hybrid")
+    }
+    found["hybrid+steering"] = lambda queries: steered.search_batch(queries, k=DEPTH)
+    found["baseline"] = lambda queries: baseline.search_batch(queries, DEPTH)
+    return found
+
+
+def run_evaluation(
+    gold_items: Sequence[GoldItem],
+    retrievers: Mapping[str, SearchFn],
+    assistant: Asker | None,
+    ks: Sequence[int] = (1, 3, 5, 10),
+    progress: bool = True,
+    gold_path: Path | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Report:
+    """Scores every retrieval configuration and the answer pipeline (report.write_report writes the result).
+
+    Args:
+        gold_items: the gold set (see load_gold).
+        retrievers: configuration name -> f(queries) returning the top 10 hits per query.
+        assistant: answers each question (and resolves follow-ups); None skips answer metrics.
+        ks: the cut-offs of recall@k.
+        progress: show tqdm progress bars on stderr.
+        gold_path: the gold file, recorded with its sha256 in the run info.
+        clock: seconds, for timing each answer (a fake one in tests).
+
+    Returns:
+        The report.
+    """
+    from tqdm import tqdm
+
+    items = list(gold_items)
+    ks = tuple(sorted(set(ks)))
+    configs = tuple(sorted(retrievers, key=lambda name: (CONFIG_ORDER.index(name) if name in CONFIG_ORDER else len(CONFIG_ORDER), name)))
+    queries = [_query(item, assistant) for item in items]
+
+    rankings: list[list[Ranking]] = [[] for _ in items]
+    for config in configs:
+        with tqdm(total=len(items), desc=f"search {config}", unit="q", disable=not progress, file=sys.stderr) as bar:
+            for start in range(0, len(items), BATCH):
+                batch = queries[start : start + BATCH]
+                hit_lists = retrievers[config](batch)
+                if len(hit_lists) != len(batch):
+                    raise ValueError(f"retriever {config!r} returned {len(hit_lists)} hit lists for {len(batch)} queries")
+                for offset, hits in enumerate(hit_lists):
+                    rankings[start + offset].append(_rank(config, items[start + offset], hits))
+                bar.update(len(batch))
+
+    answers: list[Answered | None] = [None] * len(items)
+    if assistant is not None:
+        for index, item in enumerate(tqdm(items, desc="answer", unit="q", disable=not progress, file=sys.stderr)):
+            started = clock()
+            reply = assistant.ask(item.question, history=list(item.history))
+            answers[index] = _score_reply(item, reply, (clock() - started) * 1000)
+
+    results = tuple(
+        ItemResult(item, query, tuple(ranks), answer) for item, query, ranks, answer in zip(items, queries, rankings, answers, strict=True)
+    )
+    headline = summarise(results, configs, ks)
+    report = Report(
+        metrics=headline,
+        by_config={
+            config: {name.split("/", 1)[1]: value for name, value in headline.items() if name.startswith(f"{config}/")}
+            for config in configs
+        },
+        by_type=breakdown(results, configs, ks, lambda item: item.type),
+        by_doc=breakdown(results, configs, ks, lambda item: item.doc or "unspecified"),
+        run=_run_info(items, configs, ks, assistant is not None, gold_path),
+        results=results,
+        configs=configs,
+        ks=ks,
+    )
+    return report
+
+
+def _query(item: GoldItem, assistant: Asker | None) -> str:
+    if not item.history:
+        return item.question
+    if assistant is not None:
+        return assistant.resolve(item.question, list(item.history)).query
+    return " ".join([*item.history, item.question])
+
+
+def _rank(config: str, item: GoldItem, hits: Sequence[Hit]) -> Ranking:
+    units = [hit.unit for hit in hits]
+    return Ranking(
+        config=config,
+        ids=tuple(unit.id for unit in units),
+        first_ranks=metrics.first_rank_per_group([metrics.unit_forms(unit) for unit in units], item.evidence),
+        chars=metrics.chars_at([unit.body for unit in units], CONTEXT_K),
+    )
+
+
+def _score_reply(item: GoldItem, reply: Reply, latency_ms: float) -> Answered:
+    found, missing = metrics.keys_found(reply.answer, item.keys)
+    return Answered(
+        reply=reply,
+        latency_ms=latency_ms,
+        keys_found=found,
+        keys_missing=missing,
+        citation_recall=metrics.citation_recall(reply.citations, item.evidence),
+        citation_precision=metrics.citation_precision(reply.citations, item.evidence),
+        quote_faithfulness=metrics.quote_faithfulness(reply.citations),
+        markers_valid=metrics.markers_valid(reply.answer, reply.citations),
+    )
+
+
+def _run_info(
+    items: Sequence[GoldItem], configs: Sequence[str], ks: Sequence[int], answered: bool, gold_path: Path | None
+) -> dict[str, Any]:
+    def counts(values: list[str]) -> dict[str, int]:
+        return {value: values.count(value) for value in dict.fromkeys(values)}
+
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "gold": str(gold_path) if gold_path is not None else None,
+        "gold_sha256": hashlib.sha256(Path(gold_path).read_bytes()).hexdigest() if gold_path is not None else None,
+        "items": len(items),
+        "answerable": sum(1 for item in items if item.answerable),
+        "unanswerable": sum(1 for item in items if not item.answerable),
+        "by_type": counts([item.type for item in items]),
+        "by_doc": counts([item.doc or "unspecified" for item in items]),
+        "configs": list(configs),
+        "ks": list(ks),
+        "answers": answered,
+    }
+
+

@@ -1,0 +1,102 @@
+"""Steering: question-intent rules applied on top of the pure retriever (the `hybrid+steering` configuration).
+
+Three rules, each a general property of questions over several plans: a question that names one
+document ("江苏…", "指导意见…") favours that document's units; a question that names a heading
+("发展原则有哪些") gets the units under it right after the best hit; a question that asks what
+several documents say ("两份文件…分别…") gets each document's units in turn. None applies when
+the caller filters by document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..records import Hit
+from .retriever import CANDIDATES, Mode, Ranked, Retriever
+
+# A heading title this long named in a question lifts the units under it: shorter titles
+# ("目标", "任务") occur in questions that do not mean that heading.
+MIN_HEADING = 4
+# A heading with more units than this is a chapter, not a list the question asks for.
+MAX_FAMILY = 8
+# Share of the best score given to units of the one document the question names.
+DOC_BONUS = 0.3
+# "两份文件分别怎么说", "对比", "异同": the question wants each document's part.
+_CROSS = re.compile(r"两份|两个文件|两个规划|两部|两者|二者|双方|对比|比较|异同|分别怎么|各自怎么|都提到|共同点|不同点")
+
+
+def interleave_documents(ranked: Ranked, doc_of: dict[int, str], k: int) -> Ranked:
+    """Round-robin over documents (each in its own rank order) so every document gets its share."""
+    queues: dict[str, Ranked] = {}
+    for position, score in ranked:
+        queues.setdefault(doc_of[position], []).append((position, score))
+    out: Ranked = []
+    while len(out) < k and any(queues.values()):
+        for queue in queues.values():
+            if queue and len(out) < k:
+                out.append(queue.pop(0))
+    return out
+
+
+class SteeredRetriever:
+    """The retriever with steering on top; what the assistant and the briefings search with."""
+
+    def __init__(self, core: Retriever) -> None:
+        self.core = core
+        self.index = core.index
+
+    def search(self, query: str, k: int = 5, doc: str | None = None, mode: Mode = "hybrid") -> list[Hit]:
+        return self.search_batch([query], k=k, doc=doc, mode=mode)[0]
+
+    def search_batch(self, queries: list[str], k: int = 5, doc: str | None = None, mode: Mode = "hybrid") -> list[list[Hit]]:
+        """`Retriever.search_batch`, each ranking steered by its question (unless `doc` filters it)."""
+        rankings = self.core.rank_batch(queries, max(k, CANDIDATES), doc, mode)
+        if doc is None:
+            rankings = [self.steer(query, ranked) for query, ranked in zip(queries, rankings, strict=True)]
+        return [self.core.hits(ranked, k) for ranked in rankings]
+
+    def named_documents(self, query: str) -> list[str]:
+        """Ids of the documents a question names by one of their aliases."""
+        return [d.id for d in self.index.documents if any(alias in query for alias in d.aliases)]
+
+    def is_cross(self, query: str) -> bool:
+        """True when the question asks what several documents say."""
+        return len(self.index.documents) > 1 and (bool(_CROSS.search(query)) or len(self.named_documents(query)) > 1)
+
+    def steer(self, query: str, ranked: Ranked) -> Ranked:
+        """Favours a document the question names and the units under a heading it names.
+
+        Cross-document questions interleave the documents instead.
+        """
+        if self.is_cross(query):
+            doc_of = {p: self.index.rows[p].doc_id for p, _ in ranked}  # only the candidates: rows can be 100k
+            return interleave_documents(ranked, doc_of, len(ranked))
+        named = self.named_documents(query)
+        ranked = self._lift_families(query, ranked, named)
+        doc_of = {p: self.index.rows[p].doc_id for p, _ in ranked}
+        if len(named) == 1 and ranked:
+            step = ranked[0][1] * DOC_BONUS
+            ranked = sorted(((p, s + step if doc_of[p] == named[0] else s) for p, s in ranked), key=lambda x: (-x[1], x[0]))
+        return ranked
+
+    def _lift_families(self, query: str, ranked: Ranked, named: list[str]) -> Ranked:
+        """Puts the units under a heading the question names ("发展原则有哪些") right after the best hit.
+
+        Headings of the same title are one family (both plans may have a 保障措施 chapter); a
+        family under another document than the one the question names is left alone.
+        """
+        by_title: dict[str, list[int]] = {}
+        for family in self.index.families.named(query, MIN_HEADING):
+            by_title.setdefault(family.title, []).extend(family.positions)
+        lifted: list[int] = []
+        for positions in by_title.values():
+            if len(positions) > MAX_FAMILY or (named and self.index.rows[positions[0]].doc_id not in named):
+                continue
+            lifted.extend(positions)
+        if not lifted or not ranked:
+            return ranked
+        top = ranked[0][1]
+        scores = dict(ranked)
+        for position in lifted:
+            scores[position] = max(scores.get(position, 0.0), 0.0) + top
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))

@@ -1,0 +1,1 @@
+"""UI: the Gradio app for officials — chat with cited answers, the document reader, briefings, feedback."""

@@ -1,0 +1,220 @@
+"""UI handlers: plain functions over the public API that the Gradio app wires to its events.
+
+They take and return plain values (chat messages, replies, strings) so they can be tested
+without a browser; every error becomes one Chinese sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..answer.assistant import Assistant
+from ..answer.question import visible_text
+from ..errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
+from ..records import Reply, Unit
+from .feedback import DOWN, UP, Feedback, FeedbackError, export_feedback, record
+from .presentation import error_messages, escape_markdown, outline, plain_text, reply_messages, source_choices, unit_html
+
+log = logging.getLogger(__name__)
+
+ALL = "all"  # the document filter's value for every document
+
+
+def doc_filter(choice: str | None) -> str | None:
+    """The document id for a filter choice (None for all documents)."""
+    return None if not choice or choice == ALL else choice
+
+
+FEEDBACK_PROBLEMS = {
+    "damaged": "反馈数据库 {path} 已损坏或不是 SQLite 文件，请管理员把它改名移走，系统会自动新建一个",
+    "unopenable": "无法打开反馈数据库 {path}，请管理员检查该路径所在的文件夹是否存在、是否可写",
+    "unwritable": "无法写入 {path}，请管理员检查该路径及其权限",
+    "locked": "反馈数据库 {path} 正被其他程序长时间占用，请稍后再试",
+}
+
+
+def chinese_error(error: Exception) -> str:
+    """One Chinese sentence for an error raised while serving a request (logged in full for the operator)."""
+    if isinstance(error, FeedbackError):
+        return FEEDBACK_PROBLEMS.get(error.problem, "反馈数据有误：{path}").format(path=error.path or "") + "。"
+    if isinstance(error, CorpusError):
+        return "所选文件不在索引中，请改选“全部”或其他文件后再问一次。"
+    if isinstance(error, (IndexNotBuilt, IndexStale, IndexDamaged)):
+        return "检索索引暂时不可用，请管理员运行 `assistant build` 重建索引后再试。"
+    log.error("request failed", exc_info=error)
+    if isinstance(error, AssistantError):
+        return f"处理这个问题时出错：{error}"
+    return "处理这个问题时出错了，请稍后再试；如果反复出现，请联系管理员查看服务日志。"
+
+
+def message_text(content: object) -> str:
+    """The text of a chat message's content: a plain string, or Gradio 6's list of blocks."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("content") or "")
+    if isinstance(content, Sequence):
+        return "".join(message_text(block) for block in content)
+    return ""
+
+
+def history_questions(history: object) -> list[str]:
+    """Earlier user questions from an API caller: a list of strings or of {"role", "content"} messages."""
+    if not history:
+        return []
+    if isinstance(history, str):
+        return [history]
+    questions = []
+    for item in history:  # type: ignore[union-attr]
+        if isinstance(item, str):
+            questions.append(item)
+        elif isinstance(item, dict) and item.get("role", "user") == "user":
+            questions.append(message_text(item.get("content")))
+    return [q for q in questions if q.strip()]
+
+
+def ask_json(assistant: Assistant, question: str, history: object = None, doc: str | None = None) -> dict:
+    """The /ask API: the DESIGN.md reply shape, or {"error": sentence} for a request that cannot be served.
+
+    Args:
+        assistant: the loaded assistant.
+        question: the question.
+        history: earlier user questions (strings or chat messages), oldest first.
+        doc: a document id, or None / "" / "all" for every document.
+    """
+    try:
+        reply = assistant.ask(question, history_questions(history), doc=doc_filter(doc))
+    except Exception as error:  # the API answers with a sentence, like the chat does
+        return {"question": question, "error": chinese_error(error)}
+    data = reply.to_json()
+    data["question"] = question
+    return data
+
+
+def respond(assistant: Assistant, question: str, chat: list, turns: list[Reply], doc: str | None) -> tuple[list, list[Reply], str]:
+    """Answers the next question of a conversation.
+
+    Args:
+        assistant: the loaded assistant.
+        question: what the user typed.
+        chat: the chat messages so far.
+        turns: the replies so far, one per user message (their questions are the history).
+        doc: the document filter choice.
+
+    Returns:
+        The new chat messages, the new turns, and the reply as plain text to copy.
+    """
+    question = visible_text(question).strip()  # what the chat shows: no escapes, no U+202E flipping the line
+    if not question:
+        return list(chat or []), list(turns or []), ""
+    history = [turn.question for turn in turns or [] if turn.question]
+    try:
+        reply = assistant.ask(question, history, doc=doc_filter(doc))
+        shown = reply_messages(reply)
+    except Exception as error:
+        reply = Reply(question=question, query="", answer=chinese_error(error), found=False, notice="error")
+        shown = error_messages(reply.answer)
+    chat = [*(chat or []), {"role": "user", "content": escape_markdown(question)}, *shown]
+    return chat, [*(turns or []), reply], plain_text(reply)
+
+
+def last_sources(turns: list[Reply]) -> list[tuple[str, str]]:
+    """(label, unit id) of the sources of the latest reply, for the "open in the reader" menu."""
+    return source_choices(turns[-1]) if turns else []
+
+
+def turn_of(chat: list, index: object) -> int:
+    """The number of the turn (0-based) that the chat message at `index` belongs to, or -1."""
+    position = index[0] if isinstance(index, (list, tuple)) else index
+    if not isinstance(position, int) or not chat or position < 0:
+        return -1
+    roles = [message.get("role") if isinstance(message, dict) else getattr(message, "role", "") for message in chat[: position + 1]]
+    return roles.count("user") - 1
+
+
+def rate(db: Path, chat: list, turns: list[Reply], index: object, liked: object, comment: str = "", doc: str | None = None) -> str:
+    """Stores a thumbs up/down on the answer at a chat index; returns a Chinese status sentence.
+
+    Args:
+        db: the feedback database.
+        chat: the chat messages.
+        turns: the replies, one per user message.
+        index: the index of the rated message (Gradio's LikeData.index).
+        liked: True for up, False for down; anything else (a withdrawn rating) stores nothing.
+        comment: an optional comment to store with the rating.
+        doc: the document filter choice in force.
+    """
+    if liked is not True and liked is not False:
+        return "已取消评价（之前保存的反馈保留在记录中）。"
+    number = turn_of(chat, index)
+    if not 0 <= number < len(turns or []):
+        return "没有找到要评价的回答，请对一条回答点赞或点踩。"
+    try:
+        record(db, Feedback.of_reply(turns[number], UP if liked else DOWN, comment or "", doc_filter(doc) or ""))
+    except Exception as error:
+        return f"反馈没有保存（回答本身不受影响）：{chinese_error(error)}"
+    return "已记录您的反馈，谢谢！" + ("（含意见）" if (comment or "").strip() else "")
+
+
+def export(db: Path, fmt: str) -> tuple[str | None, str]:
+    """Exports the feedback to a new temporary file for download; returns (path or None, status sentence)."""
+    fmt = fmt if fmt in ("csv", "jsonl") else "csv"
+    target = Path(tempfile.mkdtemp(prefix="feedback-")) / f"feedback.{fmt}"
+    try:
+        count = export_feedback(db, target, fmt)
+    except Exception as error:
+        return None, f"无法导出：{chinese_error(error)}"
+    return str(target), f"已导出 {count} 条反馈（{fmt.upper()}），请点击下载。"
+
+
+def brief(assistant: Assistant, topic: str, choice: str | None) -> tuple[str, list[str] | None]:
+    """A briefing on a topic for the 专题简报 tab: (Markdown preview, [md path, docx path] or None)."""
+    from ..briefing.export import briefing_files
+
+    doc = None if choice in (None, "", ALL) else choice
+    try:
+        markdown, md_path, docx_path = briefing_files(assistant, topic or "", doc, Path(tempfile.mkdtemp(prefix="briefing-")))
+    except Exception as error:
+        return f"无法生成简报：{chinese_error(error)}", None
+    return markdown, [str(md_path), str(docx_path)]
+
+
+def find_unit(assistant: Assistant, unit_id: str | None) -> Unit | None:
+    """The unit with an id, or None."""
+    return next((unit for unit in assistant.index.units if unit.id == unit_id), None)
+
+
+def read_document(assistant: Assistant, doc_id: str) -> tuple[list[tuple[str, str]], str | None, str]:
+    """The reader opened at the start of a document: (outline, first unit id, unit HTML)."""
+    choices = outline(assistant.index.units, doc_id)
+    first = choices[0][1] if choices else None
+    return choices, first, read_unit(assistant, first)
+
+
+def read_unit(assistant: Assistant, unit_id: str | None) -> str:
+    """The reader's HTML for a unit (a hint when there is none)."""
+    unit = find_unit(assistant, unit_id)
+    if unit is None:
+        return '<div class="reader-unit">请在左侧目录中选择要阅读的条款。</div>'
+    return unit_html(assistant.index.units, unit)
+
+
+def open_unit(assistant: Assistant, unit_id: str | None) -> tuple[str | None, list[tuple[str, str]], str | None, str]:
+    """The reader opened at a unit: (document id, outline, unit id, unit HTML); all None/empty when unknown."""
+    unit = find_unit(assistant, unit_id)
+    if unit is None:
+        return None, [], None, read_unit(assistant, None)
+    return unit.doc_id, outline(assistant.index.units, unit.doc_id), unit.id, read_unit(assistant, unit.id)
+
+
+def step(assistant: Assistant, unit_id: str | None, delta: int) -> tuple[str | None, str]:
+    """The previous (-1) or next (+1) unit of the same document: (unit id, unit HTML)."""
+    unit = find_unit(assistant, unit_id)
+    if unit is None:
+        return unit_id, read_unit(assistant, unit_id)
+    ids = [u.id for u in assistant.index.units if u.doc_id == unit.doc_id]
+    target = ids[max(0, min(len(ids) - 1, ids.index(unit.id) + delta))]
+    return target, read_unit(assistant, target)
