@@ -12,8 +12,13 @@ from .question import Candidate, QuestionShape, sentences, split_sentences
 if TYPE_CHECKING:
     from ..indexing.store import Index
 
-MAX_SENTENCES = 3
+MAX_SENTENCES = 3  # an answer quotes the best sentence and at most two that score nearly as well
 UNSURE = 0.3  # best sentence score under which an answer shows the best sentence of up to three units
+NEARLY_AS_GOOD = 0.8  # a further sentence is quoted when it scores this share of the best one
+SECOND_QUANTITY = 0.5  # ... or this share, when it gives an asked quantity the others lack (公里 and 处)
+PER_DOCUMENT = 2  # a comparison quotes at most this many sentences of each document
+SECOND_IN_DOCUMENT = 0.85  # the second one when it scores this share of the document's best
+SILENT_DOCUMENT = 0.4  # a document whose best sentence scores under this share of the overall best says nothing on it
 MAX_LIST_UNITS = 8  # a heading with more units is a chapter, not the list asked for
 MIN_LIST_UNITS = 2  # one unit under a heading is no list
 MIN_LIST_TITLE = 2  # a list question names its heading in full ("原则", "保障措施")
@@ -99,12 +104,14 @@ def compose(
         for candidate in candidates:
             chosen_here = by_doc.setdefault(candidate.unit.doc_id, [])
             if not chosen_here or (
-                len(chosen_here) < 2 and candidate.unit.id != chosen_here[0].unit.id and candidate.score >= 0.85 * chosen_here[0].score
+                len(chosen_here) < PER_DOCUMENT
+                and candidate.unit.id != chosen_here[0].unit.id
+                and candidate.score >= SECOND_IN_DOCUMENT * chosen_here[0].score
             ):
                 chosen_here.append(candidate)
         for doc_id in sorted(by_doc, key=lambda d: (-by_doc[d][0].score, d)):
             picked = by_doc[doc_id]
-            if picked[0].score < 0.4 * best.score:
+            if picked[0].score < SILENT_DOCUMENT * best.score:
                 continue
             for number, candidate in enumerate(picked):
                 writer.quote(candidate.unit, candidate.sentence, prefix=f"《{titles.get(doc_id, doc_id)}》：" if number == 0 else "")
@@ -138,8 +145,8 @@ def compose(
                 chosen.append(candidate)
             continue
         # a second asked quantity (公里 and 处) earns a place even below the usual bar
-        adds_quantity = bool(shape.quantities(candidate.sentence) - covered) and candidate.score >= 0.5 * best.score
-        if candidate.score < 0.8 * best.score and not adds_quantity:
+        adds_quantity = bool(shape.quantities(candidate.sentence) - covered) and candidate.score >= SECOND_QUANTITY * best.score
+        if candidate.score < NEARLY_AS_GOOD * best.score and not adds_quantity:
             continue
         if shape.kind in ("numeric", "table") and not re.search(r"\d", candidate.sentence):
             continue

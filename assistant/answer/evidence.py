@@ -28,7 +28,14 @@ _NUMBERED = re.compile(r"\d+\s*号线?|[A-Za-z]+\d+号?线?")  # 2号线, S1号�
 # and quantities (户, 人, 元) that no sentence about the subject gives.
 MIN_SCORE = 0.12
 QUANTITY_SCORE = 0.35  # a sentence giving the asked quantity must match the question at least this well
-TOKEN_WEIGHT = {"word": 1.0, "#": 0.5, "@": 0.15}
+TOKEN_WEIGHT = {"word": 1.0, "#": 0.5, "@": 0.15}  # a word says more than a bigram, a bigram more than one character
+# A sentence is scored on its own words and, with this share, on its words with its headings': a
+# clause's heading often names the subject its sentences leave out.
+OWN_SHARE = 0.6
+RANK_BONUS = 0.08  # divided by the unit's search rank + 1: retrieval's order breaks near-ties
+PLACE_PENALTY = 0.3  # per place the question names that neither the sentence nor its headings mention
+TOP_UNITS = 6  # the best candidates whose units must mention a place the question names
+QUANTITY_DEPTH = 4  # how deep among the sentences about the subject the asked quantity is looked for
 
 
 def _kind(token: str) -> str:
@@ -109,11 +116,11 @@ class Scorer:
             }
             for order, sentence in enumerate(sentences(hit.unit.body)):
                 own = set(self.tokenizer.tokens(sentence))
-                score = 0.6 * self.coverage(weights, own) + 0.4 * self.coverage(weights, own | context)
-                score += 0.08 / (rank + 1) + shape.bonus(sentence)
+                score = OWN_SHARE * self.coverage(weights, own) + (1 - OWN_SHARE) * self.coverage(weights, own | context)
+                score += RANK_BONUS / (rank + 1) + shape.bonus(sentence)
                 # A question about a place wants the sentence about that place, not its neighbours.
                 missing = [p for p in places if p not in heading_places and p not in squeeze(sentence)]
-                score -= 0.3 * len(missing)
+                score -= PLACE_PENALTY * len(missing)
                 found.append(Candidate(hit.unit, sentence, score, rank, order))
         return sorted(found, key=lambda c: (-c.score, c.rank, c.order))
 
@@ -139,17 +146,17 @@ class Scorer:
         if best.score < MIN_SCORE:
             return Refusal("检索到的条款与问题不相符")
         places = self.tokenizer.places(query)
-        top_units = {c.unit.id: c.unit for c in candidates[:6]}.values()
+        top_units = {c.unit.id: c.unit for c in candidates[:TOP_UNITS]}.values()
         for place in places:
             if not any(self.mentions(u, place) for u in top_units):
                 return Refusal(f"没有找到关于“{place}”的相关表述")
         if shape.units:
             about = [
                 c
-                for c in candidates[:6]
+                for c in candidates[:TOP_UNITS]
                 if all(self.mentions(c.unit, p) and (p in squeeze(c.sentence) or p not in squeeze(c.unit.body)) for p in places)
             ]
             # the number must come in a sentence that is about the question, not just any number
-            if not any(shape.has_quantity(c.sentence) and c.score >= QUANTITY_SCORE for c in (about or candidates)[:4]):
+            if not any(shape.has_quantity(c.sentence) and c.score >= QUANTITY_SCORE for c in (about or candidates)[:QUANTITY_DEPTH]):
                 return Refusal("文件中没有给出所问的数字")
         return None

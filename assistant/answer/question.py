@@ -45,6 +45,12 @@ _QUANTITIES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"多少个"), ("个",)),
 ]
 _NUMBER = r"[≥≤约近]?\d[\d.,，]*\s*(?:万|亿)?(?:余|多)?"
+# What a sentence earns for giving what its question's shape asks for: the asked quantity with its
+# unit counts most, any figure for a number question less, each 、-separated item of a list a little.
+QUANTITY_BONUS = 0.15
+FIGURE_BONUS = 0.08
+ITEM_BONUS = 0.04
+MAX_ITEMS = 4  # list items counted for ITEM_BONUS
 
 
 def visible_text(text: object) -> str:
@@ -124,11 +130,11 @@ class QuestionShape:
     def bonus(self, sentence: str) -> float:
         """Extra score for what the shape asks for."""
         if self.units:
-            return 0.15 if self.has_quantity(sentence) else 0.0
+            return QUANTITY_BONUS if self.has_quantity(sentence) else 0.0
         if self.kind in ("numeric", "table"):
-            return 0.08 if re.search(r"\d", sentence) else 0.0
+            return FIGURE_BONUS if re.search(r"\d", sentence) else 0.0
         if self.kind == "list":
-            return 0.04 * min(sentence.count("、"), 4)
+            return ITEM_BONUS * min(sentence.count("、"), MAX_ITEMS)
         return 0.0
 
 

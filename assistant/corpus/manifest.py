@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import CorpusError
 from ..records import DocumentSpec, ParsedDocument
-from .readers import SUFFIXES, decode_text, read_document
+from .readers import SUFFIXES, read_document
 from .repair import PAGE_NUMBER
 
 MANIFEST = "documents.toml"
@@ -76,18 +76,6 @@ def _read_manifest(corpus_dir: Path, missing_ok: bool = False, problems: list[st
             )
         )
     return specs
-
-
-def read_text(path: Path) -> str:
-    """Reads a plain-text document: UTF-8 (a BOM is dropped), else GB18030, else the best guess.
-
-    Raises:
-        CorpusError: the file is missing or not text.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise CorpusError(f"{path} is listed in {MANIFEST} but does not exist; add the file or remove its entry.")
-    return decode_text(path, path.read_bytes())
 
 
 def file_hash(path: Path) -> str:

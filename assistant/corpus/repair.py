@@ -9,6 +9,11 @@ from dataclasses import dataclass
 # "— 19 —", "- 19 -", "第 19 页": page numbers printed in the running text.
 PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]+\s*\d+\s*[—–\-－]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 SENTENCE_END = tuple("。；：！？”’）)」』…")
+FULL_LINE = 0.8  # a printed line this share of the page width or wider was wrapped, not ended
+# An extraction "doubles" its lines (an empty line after each) when this share of the lines is
+# followed by an empty one and this share of those is wrapped mid-sentence at full width.
+DOUBLED_LINES = 0.8
+DOUBLED_WRAPPED = 0.3
 _WS = re.compile(r"\s+")
 _ASCII_WORD = re.compile(r"[0-9A-Za-z%‰.+\-/°·]")
 
@@ -66,8 +71,8 @@ def physical_lines(raw: str) -> list[Line]:
     texts = [i for i, row in enumerate(rows) if row.strip()]
     followed = [rows[i].strip() for i in texts if i + 1 < len(rows) and rows[i + 1] == ""]
     width = usual_width([display_width(rows[i].strip()) for i in texts])
-    wrapped = sum(1 for text in followed if not text.endswith(SENTENCE_END) and display_width(text) >= 0.8 * width)
-    doubled = bool(texts) and len(followed) >= 0.8 * len(texts) and wrapped >= 0.3 * len(followed)
+    wrapped = sum(1 for text in followed if not text.endswith(SENTENCE_END) and display_width(text) >= FULL_LINE * width)
+    doubled = bool(texts) and len(followed) >= DOUBLED_LINES * len(texts) and wrapped >= DOUBLED_WRAPPED * len(followed)
 
     lines: list[Line] = []
     for number, row in enumerate(rows, start=1):

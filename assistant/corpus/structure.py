@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..records import DocumentSpec, Kind, ParsedDocument, Section, Unit
 from .headings import LEVEL, NUM, STANDALONE, chinese_number, heading_kind
-from .repair import SENTENCE_END, Line, display_width, join_lines, normalise_spaces, page_width, physical_lines
+from .repair import FULL_LINE, SENTENCE_END, Line, display_width, join_lines, normalise_spaces, page_width, physical_lines
 from .table import Table, parse_table
 
 _LEAD_IN_LINE = re.compile(r"^([^。；：！？，]{2,24}|[^。；：！？，]{1,10}，[^。；：！？，]{1,10})。")
@@ -55,14 +55,14 @@ def blocks(lines: list[Line]) -> list[Block]:
     table: Block | None = None
 
     def ends_paragraph(line: Line) -> bool:
-        return line.marked_end or display_width(line.text) < 0.8 * width
+        return line.marked_end or display_width(line.text) < FULL_LINE * width
 
     for index, line in enumerate(lines):
         if line.blank:
             current, table, after_break = None, None, True
             continue
         heading = heading_kind(line.text)
-        if index == 0 and heading is None and display_width(line.text) < 0.8 * width and not line.text.endswith(SENTENCE_END):
+        if index == 0 and heading is None and display_width(line.text) < FULL_LINE * width and not line.text.endswith(SENTENCE_END):
             heading = ("title", "", line.text)
         if table is not None:
             if heading is None and not _NOTE_START.match(line.text) and not _is_lead_start(line, lines[index - 1]):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..corpus.manifest import load_manifest, read_text
+from ..corpus.manifest import load_manifest
+from ..corpus.readers import read_document
 from ..records import Hit, Kind, Unit
 
 SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "，", " ", ""]
@@ -39,7 +40,7 @@ class BaselineRetriever:
         splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_size, chunk_overlap=overlap, separators=SEPARATORS, keep_separator="end")
         chunks: list[Unit] = []
         for spec in load_manifest(Path(corpus_dir)):
-            for number, text in enumerate(splitter.split_text(read_text(Path(corpus_dir) / spec.file)), start=1):
+            for number, text in enumerate(splitter.split_text(read_document(Path(corpus_dir) / spec.file)), start=1):
                 chunks.append(Unit(f"baseline/{spec.id}/{number}", spec.id, spec.title, Kind.CHUNK, f"第{number}块", (), text, 0, 0))
         return cls(chunks)
 
