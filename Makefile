@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test lint eval bench bench-scale clean
+.PHONY: install run index test test-fast lint eval bench bench-scale screenshot clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,11 @@ index: install  ## build index/ if it is missing or stale
 run: install  ## build what is missing, then start the app on ASSISTANT_HOST:ASSISTANT_PORT
 	$(VENV)/bin/assistant serve
 
-test: install  ## the whole test suite, browser tests included
+test: install  ## the whole test suite, browser tests included (what CI runs)
 	$(PY) -m pytest -q
+
+test-fast: install  ## the quick loop while working: no slow and no system tests (under a minute)
+	$(PY) -m pytest -q -m "not slow and not system"
 
 lint: install
 	$(VENV)/bin/ruff check assistant tests bench app.py
@@ -37,6 +40,9 @@ bench: install  ## build time, index size, search and answer latency on the ship
 
 bench-scale: install  ## builds and searches 1k, 10k and 100k synthetic units; FAISS flat vs IVF (about 15 min)
 	$(PY) bench/scale.py
+
+screenshot: install  ## docs/screenshot.png for the README, taken by the browser test in chromium
+	ASSISTANT_SCREENSHOT=docs/screenshot.png $(PY) -m pytest -q tests/system/test_browser.py
 
 clean:
 	rm -rf index/*.json index/*.jsonl index/*.faiss index/bm25 index/docs index/dense index/embedder

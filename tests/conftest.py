@@ -13,6 +13,16 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
 
+SYSTEM = Path(__file__).resolve().parent / "system"
+
+
+def pytest_collection_modifyitems(items):
+    """Tests under tests/system/ (reliability, security, browser) are `system` tests: `make test-fast` leaves them out."""
+    for item in items:
+        if SYSTEM in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.system)
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS
@@ -66,7 +76,7 @@ def assistant(index, settings):
 
 @pytest.fixture(scope="module")
 def app(assistant, settings, tmp_path_factory):
-    """The app (tests/test_ui.py, tests/test_browser.py) served on a free port of 127.0.0.1 for this module; yields (url, settings)."""
+    """The app (tests/ui/test_app.py, tests/system/test_browser.py) on a free port of 127.0.0.1 for a module; yields (url, settings)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from assistant.ui.app import build_app, launch_options
     from bench.app_load import free_port

@@ -41,7 +41,7 @@ from assistant.ui import app as ui
 from assistant.ui.feedback import Feedback, read_feedback, record
 from assistant.ui.handlers import ask_json, rate, respond
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BOUND = 5.0  # seconds any one question may take, generously
 QUESTION = "老矿区转型发展的发展原则有哪些？"
 PRINCIPLES = "坚持以矿工为中心。[1]坚持改革创新。[2]坚持统筹谋划。[3]坚持绿色低碳发展。[4]坚持数字赋能转型。[5]"
@@ -74,23 +74,23 @@ CASES = [pytest.param(question, kind, id=name) for name, (question, kind) in BAD
 
 
 def check_reply(reply: Reply, question: str, kind: str, assistant: Assistant) -> None:
-    """Asserts what a bad question's reply must be (see BAD_QUESTIONS)."""
-    if kind == "prompt":
-        assert (reply.found, reply.answer, reply.citations, reply.query) == (False, PROMPT, (), "")
-    elif kind == "principles":
-        assert (reply.found, reply.answer, reply.query) == (True, PRINCIPLES, QUESTION)
-        assert [c.unit.id for c in reply.citations] == PRINCIPLE_IDS
-    elif kind == "cut":
-        assert len(question) == 20_000
-        assert reply == assistant.ask(question[:MAX_QUESTION])
-        assert len(reply.query) == MAX_QUESTION
-    elif kind == "numbers-only":
-        lines = reply.answer.splitlines()
-        assert (reply.found, reply.citations) == (False, ())
-        assert lines[:3] == [NUMBERS_ONLY, f"检索内容：{question}", IN_CHINESE]
-    else:
-        assert (reply.found, reply.citations, reply.related) == (False, (), ())
-        assert reply.answer == f"文件中没有找到能回答这个问题的内容（没有检索到相关条款）。\n检索内容：{question}\n{IN_CHINESE}"
+    """Asserts what a bad question's reply must be (see BAD_QUESTIONS): (what is seen, what is wanted) per kind."""
+    nothing = f"文件中没有找到能回答这个问题的内容（没有检索到相关条款）。\n检索内容：{question}\n{IN_CHINESE}"
+    expectations = {
+        "prompt": lambda: ((reply.found, reply.answer, reply.citations, reply.query), (False, PROMPT, (), "")),
+        "principles": lambda: (
+            (reply.found, reply.answer, reply.query, [c.unit.id for c in reply.citations]),
+            (True, PRINCIPLES, QUESTION, PRINCIPLE_IDS),
+        ),
+        "cut": lambda: ((len(question), reply, len(reply.query)), (20_000, assistant.ask(question[:MAX_QUESTION]), MAX_QUESTION)),
+        "numbers-only": lambda: (
+            (reply.found, reply.citations, reply.answer.splitlines()[:3]),
+            (False, (), [NUMBERS_ONLY, f"检索内容：{question}", IN_CHINESE]),
+        ),
+        "nothing": lambda: ((reply.found, reply.citations, reply.related, reply.answer), (False, (), (), nothing)),
+    }
+    seen, wanted = expectations[kind]()
+    assert seen == wanted
 
 
 # --- bad questions through Assistant.ask, the CLI and the app ----------------------------------
@@ -185,6 +185,23 @@ def test_an_unexpected_failure_is_one_line_unless_debugging(capsys, settings, mo
         main(["--debug", "--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir), "ask", QUESTION])
 
 
+def test_a_value_error_is_a_bug_to_show_not_a_setting_to_hide(capsys, settings, monkeypatch):
+    # settings raise SettingsError (exit 2, one sentence); any other ValueError is unexpected and --debug shows it
+    monkeypatch.setenv("ASSISTANT_PORT", "eighty")
+    assert main(["units"]) == 2
+    assert capsys.readouterr().err == "assistant: ASSISTANT_PORT must be a number, got 'eighty'.\n"
+    monkeypatch.delenv("ASSISTANT_PORT")
+
+    def broken(self, question, history=None, doc=None):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(Assistant, "ask", broken)
+    code, _out, err, _ = cli(capsys, settings, "ask", QUESTION)
+    assert (code, err) == (1, "assistant: unexpected ValueError (a bug); rerun with --debug for the traceback.\n")
+    with pytest.raises(ValueError, match="a bug"):
+        main(["--debug", "--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir), "ask", QUESTION])
+
+
 @pytest.fixture(scope="module")
 def app_url(assistant, settings, tmp_path_factory):
     """The app served on a free port of 127.0.0.1, as `assistant serve` launches it; yields its URL."""
@@ -227,32 +244,26 @@ def test_a_bad_question_through_the_app_api_gets_the_same_reply(app_url, assista
     assert result == assistant.ask(question).to_json() | {"question": question}
 
 
+UNKNOWN_DOC = "所选文件不在索引中，请改选“全部”或其他文件后再问一次。"
+
+
 @pytest.mark.parametrize(
-    ("question", "history", "doc"),
+    ("question", "history", "doc", "fields", "wanted"),
     [
-        (None, None, None),
-        (42, {"not": "a list"}, 3.5),
-        ("那沛县呢？", "贾汪区重点采煤沉陷区沉陷面积是多少？", ""),
-        (QUESTION, [None, 7, {"role": "user", "content": None}, ["x"]], "all"),
-        (QUESTION, [], ["coal"]),
-        ("\ud800" + QUESTION, [], None),
+        (None, None, None, ("question", "answer", "found"), (None, PROMPT, False)),
+        (42, {"not": "a list"}, 3.5, None, {"question": 42, "error": UNKNOWN_DOC}),
+        ("那沛县呢？", "贾汪区重点采煤沉陷区沉陷面积是多少？", "", ("query", "found"), ("沛县重点采煤沉陷区沉陷面积是多少？", True)),
+        (QUESTION, [None, 7, {"role": "user", "content": None}, ["x"]], "all", ("answer", "found"), (PRINCIPLES, True)),
+        (QUESTION, [], ["coal"], None, {"question": QUESTION, "error": UNKNOWN_DOC}),
+        ("\ud800" + QUESTION, [], None, ("answer", "found"), (PRINCIPLES, True)),
     ],
     ids=["nulls", "number-dict-float", "history-as-one-string", "junk-history", "list-doc", "lone-surrogate"],
 )
-def test_malformed_api_arguments_get_a_reply_or_one_sentence(app_url, question, history, doc):
+def test_malformed_api_arguments_get_a_reply_or_one_sentence(app_url, question, history, doc, fields, wanted):
     result, seconds = ask_over_http(app_url, question, history, doc)
     assert seconds < BOUND
-    unknown = "所选文件不在索引中，请改选“全部”或其他文件后再问一次。"
-    if question is None:
-        assert (result["question"], result["answer"], result["found"]) == (None, PROMPT, False)
-    elif question == 42:
-        assert result == {"question": 42, "error": unknown}
-    elif question == "那沛县呢？":
-        assert (result["query"], result["found"]) == ("沛县重点采煤沉陷区沉陷面积是多少？", True)
-    elif doc == ["coal"]:
-        assert result == {"question": QUESTION, "error": unknown}
-    else:
-        assert (result["answer"], result["found"]) == (PRINCIPLES, True)
+    # the whole result (an error) or the fields that matter
+    assert (result if fields is None else tuple(result[field] for field in fields)) == wanted
 
 
 # --- the property: whatever is typed, a Reply whose citations hold ------------------------------

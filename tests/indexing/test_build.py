@@ -87,6 +87,7 @@ def bad_files(corpus_dir: Path) -> None:
     (corpus_dir / "copy.txt").write_text("第一条 复制的文件。\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_each_bad_file_is_one_problem_and_the_rest_is_built(workspace):
     folder = workspace.corpus_dir
     bad_files(folder)
@@ -137,6 +138,7 @@ def test_strict_can_be_set_in_the_environment():
     assert str(caught.value) == "ASSISTANT_STRICT must be 1 or 0 (true or false), got 'maybe'."
 
 
+@pytest.mark.slow
 def test_the_cli_says_what_was_parsed_and_what_was_reused(workspace, capsys):
     add_clause(workspace.corpus_dir)
     assert cli.main(["--corpus", str(workspace.corpus_dir), "--index", str(workspace.index_dir), "build"]) == 0
@@ -148,6 +150,7 @@ def test_the_cli_says_what_was_parsed_and_what_was_reused(workspace, capsys):
 
 
 # -- incremental rebuilds ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_an_unchanged_corpus_is_neither_parsed_nor_embedded_again(workspace, calls):
     before = rankings(workspace)
     calls.update(parsed=[], encoded=0, trained=0)  # forget the queries' encoding
@@ -157,6 +160,7 @@ def test_an_unchanged_corpus_is_neither_parsed_nor_embedded_again(workspace, cal
     assert rankings(workspace) == before
 
 
+@pytest.mark.slow
 def test_changing_one_document_parses_only_it_and_retrains_the_local_embedder(workspace, calls, tmp_path):
     add_clause(workspace.corpus_dir)
     report = build_index(workspace)
@@ -169,6 +173,7 @@ def test_changing_one_document_parses_only_it_and_retrains_the_local_embedder(wo
     assert load_index(workspace).rows[36].id == "coal/20"
 
 
+@pytest.mark.slow
 def test_a_new_title_reuses_units_embedder_and_vectors(workspace, calls):
     before = rankings(workspace)
     calls.update(parsed=[], encoded=0, trained=0)  # forget the queries' encoding
@@ -190,6 +195,7 @@ def pretrained(tmp_path_factory, documents) -> Path:
     return train_local_embedder(texts, tmp_path_factory.mktemp("model") / "model", Tokenizer(), dim=32)
 
 
+@pytest.mark.slow
 def test_a_pretrained_embedder_encodes_only_the_changed_document(workspace, calls, pretrained):
     external = workspace.with_overrides(embedding_model=str(pretrained))
     assert counts(build_index(external)) == (0, 2, 2, 0, False)
@@ -205,6 +211,7 @@ def test_a_pretrained_embedder_encodes_only_the_changed_document(workspace, call
     assert index.dense.vectors(36, 37).tolist() == Embedder.load(pretrained).encode([dense_text(index.rows[36])]).tolist()
 
 
+@pytest.mark.slow
 def test_a_file_without_an_entry_keeps_its_title_when_reused(workspace, calls):
     (workspace.corpus_dir / "extra.md").write_text("# 补充通知\n\n第一条 做好老矿区补充工作。\n", encoding="utf-8")
     assert counts(build_index(workspace)) == (1, 2, 3, 0, True)
@@ -221,12 +228,29 @@ def test_a_new_parser_version_parses_everything_again(workspace, calls, monkeypa
     assert calls["parsed"] == ["coal", "jiangsu"]
 
 
+def test_the_code_a_cache_depends_on_is_named_by_import_so_a_move_cannot_make_it_stale(monkeypatch):
+    from assistant.indexing import reuse
+
+    # every listed module or data file exists where it is named (a moved module fails loudly, never silently)
+    assert all(reuse.source_bytes(name) for name in (*reuse.PARSER_MODULES, *reuse.EMBEDDER_MODULES))
+    assert {"assistant.corpus.structure", "assistant.corpus.headings", "assistant.corpus.readers"} <= set(reuse.PARSER_MODULES)
+    with pytest.raises(ModuleNotFoundError, match=r"assistant\.corpus\.gone is listed"):
+        reuse.source_bytes("assistant.corpus.gone")
+    # a change to any parsing module's code gives another parser version, so cached units are parsed again
+    before = reuse.parser_version()
+    real = reuse.source_bytes
+    monkeypatch.setattr(reuse, "source_bytes", lambda name: real(name) + (b"#" if name == "assistant.corpus.headings" else b""))
+    assert reuse.parser_version() != before
+    assert reuse.tokenizer_version() == reuse.tokenizer_version()
+
+
 def test_a_damaged_cache_file_is_parsed_again(workspace, calls):
     (workspace.index_dir / "docs" / "jiangsu.units.jsonl").write_text("{}\n", encoding="utf-8")
     assert counts(build_index(workspace)) == (1, 1, 0, 2, False)
     assert calls["parsed"] == ["jiangsu"]
 
 
+@pytest.mark.slow
 def test_words_of_unchanged_documents_are_not_segmented_again(workspace, monkeypatch):
     import jieba
 
@@ -255,6 +279,7 @@ def test_words_of_unchanged_documents_are_not_segmented_again(workspace, monkeyp
     assert rankings(workspace) != before
 
 
+@pytest.mark.slow
 def test_another_tokenizer_version_segments_everything_again(workspace, monkeypatch):
     calls = []
     analyse = Tokenizer.analyse

@@ -11,7 +11,9 @@ import pytest
 
 from assistant.errors import CorpusError
 
-GOLD = Path(__file__).resolve().parents[1] / "eval" / "gold.jsonl"
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+GOLD = EVAL / "gold.jsonl"
+GOLD_FILES = (GOLD, EVAL / "heldout.jsonl")
 
 
 def test_a_numeric_answer_quotes_the_sentence_with_its_figure(assistant):
@@ -91,19 +93,20 @@ def test_the_document_filter_is_honoured(assistant):
         assistant.ask("采煤沉陷区", doc="nope")
 
 
-def test_every_gold_answer_quotes_verbatim_and_every_marker_points_at_a_citation(assistant):
-    for line in GOLD.read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        reply = assistant.ask(item["question"], item["history"])
-        refs = [c.ref for c in reply.citations]
-        assert refs == list(range(1, len(refs) + 1)), item["id"]
-        assert len({c.unit.id for c in reply.citations}) == len(refs), item["id"]
-        for citation in reply.citations:
-            assert citation.quote and citation.quote in citation.unit.body, item["id"]
-        markers = [int(m) for m in re.findall(r"\[(\d+)\]", reply.answer)]
-        assert set(markers) == set(refs), item["id"]
-        if reply.found:
-            # every statement ends with its marker
-            for statement in re.split(r"(?<=\])", reply.answer.strip()):
-                if statement.strip():
-                    assert re.search(r"\[\d+\]$", statement.strip()), (item["id"], statement)
+def gold_items() -> list:
+    """Every question of the shipped gold and held-out sets, as pytest params named by their ids."""
+    items = [json.loads(line) for path in GOLD_FILES for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [pytest.param(item, id=f"{item['id']}") for item in items]
+
+
+@pytest.mark.parametrize("item", gold_items())
+def test_every_gold_answer_quotes_verbatim_and_every_marker_points_at_a_citation(assistant, item):
+    reply = assistant.ask(item["question"], item["history"])
+    refs = [c.ref for c in reply.citations]
+    assert refs == list(range(1, len(refs) + 1))
+    assert len({c.unit.id for c in reply.citations}) == len(refs)
+    assert [c.ref for c in reply.citations if not (c.quote and c.quote in c.unit.body)] == []
+    assert {int(m) for m in re.findall(r"\[(\d+)\]", reply.answer)} == set(refs)
+    # every statement of an answer ends with its marker (a refusal has no statements)
+    statements = [s.strip() for s in re.split(r"(?<=\])", reply.answer.strip()) if s.strip()] if reply.found else []
+    assert [s for s in statements if not re.search(r"\[\d+\]$", s)] == []

@@ -13,6 +13,7 @@ from assistant.errors import AssistantError, IndexDamaged, IndexNotBuilt, IndexS
 from assistant.indexing.build import build_index, ensure_index
 from assistant.indexing.embedding import Embedder
 from assistant.indexing.store import load_index
+from assistant.records import DocumentSpec
 from assistant.search.retriever import Retriever
 
 
@@ -23,6 +24,13 @@ def test_the_manifest_records_what_was_built(index):
     assert [d["id"] for d in manifest["documents"]] == ["coal", "jiangsu"]
     assert {k: manifest["embedder"][k] for k in ("name", "local", "dim")} == {"name": "local", "local": True, "dim": 256}
     assert set(manifest["versions"]) == {"assistant", "bm25s", "faiss-cpu", "sentence-transformers", "jieba", "torch"}
+
+
+def test_the_documents_of_an_index_are_typed_entries_of_the_corpus_manifest(index):
+    coal, jiangsu = index.documents
+    assert isinstance(coal, DocumentSpec)
+    assert (coal.id, coal.file, jiangsu.id) == ("coal", "coal-old-mining-areas.txt", "jiangsu")
+    assert "江苏" in jiangsu.aliases
 
 
 def test_the_local_embedder_is_a_real_sentence_transformers_folder(settings):
@@ -46,6 +54,7 @@ def _copy(settings, tmp_path):
     return settings.with_overrides(corpus_dir=corpus, index_dir=index)
 
 
+@pytest.mark.slow
 def test_a_changed_corpus_makes_the_index_stale_and_the_run_command_rebuilds(settings, tmp_path):
     copied = _copy(settings, tmp_path)
     with open(copied.corpus_dir / "coal-old-mining-areas.txt", "a", encoding="utf-8") as handle:
@@ -93,6 +102,7 @@ def _tiny_pretrained_model(path):
     return path
 
 
+@pytest.mark.slow
 def test_a_pretrained_model_is_one_setting_away(settings, tmp_path):
     model = _tiny_pretrained_model(tmp_path / "tiny-model")
     custom = settings.with_overrides(index_dir=tmp_path / "index", embedding_model=str(model))

@@ -16,7 +16,7 @@ from assistant.cli import main
 from assistant.ui.feedback import Feedback, FeedbackError, export_feedback, read_feedback, record
 from assistant.ui.handlers import export, rate, respond
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CITATION = [{"ref": 1, "id": "coal/5/p1", "doc_id": "coal", "doc_title": "T", "label": "L", "path": ["P"], "text": "X", "quote": "X"}]
 
 

@@ -20,7 +20,7 @@ from assistant.indexing.build import build_index
 from assistant.indexing.staging import leftovers
 from assistant.indexing.store import load_index
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "江苏“十四五”要完成多少亩已有采煤沉陷区治理面积？"
 # Runs `assistant build` and SIGKILLs itself right after the new BM25 index is written to staging:
 # no handler, no finally block runs, as when the machine loses power or the OOM killer strikes.
@@ -49,6 +49,7 @@ def answer(settings: Settings) -> tuple[bool, str]:
     return reply.found, reply.citations[0].unit.id
 
 
+@pytest.mark.slow
 def test_a_build_killed_halfway_leaves_the_old_index_answering(workspace):
     before = answer(workspace)
     manifest = (workspace.index_dir / "manifest.json").read_bytes()
@@ -68,6 +69,7 @@ def test_a_build_killed_halfway_leaves_the_old_index_answering(workspace):
     assert answer(workspace) == before
 
 
+@pytest.mark.slow
 def test_a_build_killed_between_the_two_renames_puts_the_old_index_back(workspace):
     before = answer(workspace)
     aside = workspace.index_dir.parent / ".index.old-4242"

@@ -1,5 +1,7 @@
 """Follow-ups are resolved from the earlier questions, without an LLM."""
 
+import json
+
 from assistant.answer.conversation import is_follow_up, resolve
 
 
@@ -47,3 +49,19 @@ def test_several_new_places_replace_the_old_ones_and_document_names_stay(index):
         frozenset({"江苏"}),
     )
     assert r.shown == "江苏规划里，泉山区九里独立工矿区面积有多大，面积和涉及人口各多少？"
+
+
+def test_the_resolver_is_the_one_reading_of_a_question_for_ask_search_and_evaluation(assistant, settings, capsys):
+    from assistant.cli import main
+
+    # traditional characters are folded in the question and its history before resolving
+    history = ["賈汪區重點採煤沉陷區沉陷面積是多少？"]
+    resolution = assistant.resolve("那沛縣呢？", history)
+    assert resolution.query == "沛县重点采煤沉陷区沉陷面积是多少？"
+    assert assistant.ask("那沛縣呢？", history).query == resolution.shown
+    # the CLI's search reads it the same way (it used to skip the folding)
+    batch = settings.index_dir.parent / "batch.jsonl"
+    batch.write_text(json.dumps({"question": "那沛縣呢？", "history": history}, ensure_ascii=False) + "\n", encoding="utf-8")
+    args = ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir), "search", "--batch", str(batch), "--json"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["query"] == resolution.query

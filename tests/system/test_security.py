@@ -16,7 +16,7 @@ from assistant.ui import app as ui
 from assistant.ui.handlers import brief, rate, respond
 from assistant.ui.presentation import plain_text, reply_messages, unit_html
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",

@@ -22,7 +22,7 @@ from assistant.evaluation.report import cjk_font, write_report
 from assistant.evaluation.runner import run_evaluation
 from assistant.records import Citation, Hit, Reply, Unit
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def unit(unit_id: str, text: str, sentence: str = "") -> Unit:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.corpus.manifest import load_corpus
 from assistant.evaluation.gate import check_thresholds, load_thresholds
 from assistant.evaluation.gold import load_gold
 from assistant.evaluation.runner import configurations, run_evaluation
 from assistant.search.baseline import BaselineRetriever
 
-EVAL = Path(__file__).resolve().parents[1] / "eval"
+EVAL = Path(__file__).resolve().parents[2] / "eval"
 
 
+@pytest.mark.slow
 def test_the_shipped_gold_set_meets_the_thresholds(assistant, settings, tmp_path):
     items = load_gold(EVAL / "gold.jsonl", load_corpus(settings.corpus_dir))
     retrievers = configurations(assistant, BaselineRetriever.from_corpus(settings.corpus_dir))

@@ -83,6 +83,7 @@ def test_ask_with_an_unknown_document_answers_one_sentence(client):
     }
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_clients_are_all_answered_correctly(app, assistant, index):
     items = gold_items()
     outcomes = ask_concurrently(app[0], items)
@@ -257,6 +258,7 @@ def test_serve_with_a_bad_login_setting_fails_in_one_line_before_loading(monkeyp
     assert not (tmp_path / "never-built").exists()
 
 
+@pytest.mark.slow
 def test_with_a_login_set_the_api_needs_the_password(assistant, settings):
     from gradio_client import Client
 

@@ -205,6 +205,7 @@ def test_the_brief_command_prints_markdown(settings, capsys):
     assert err == ""
 
 
+@pytest.mark.slow
 def test_the_brief_command_writes_word_and_refuses_word_without_a_file(settings, tmp_path, capsys):
     out_file = tmp_path / "人才.docx"
     assert _cli(settings, "人才支撑", "--format", "docx", "--out", str(out_file)) == 0
