@@ -97,39 +97,55 @@ def compose(
         (answer, citations); every sentence of the answer ends with the marker of its unit.
     """
     writer = _Writer()
-    best = candidates[0]
     if shape.kind == "cross":
-        titles = {d.id: d.short or d.title for d in index.documents}
-        by_doc: dict[str, list[Candidate]] = {}
-        for candidate in candidates:
-            chosen_here = by_doc.setdefault(candidate.unit.doc_id, [])
-            if not chosen_here or (
-                len(chosen_here) < PER_DOCUMENT
-                and candidate.unit.id != chosen_here[0].unit.id
-                and candidate.score >= SECOND_IN_DOCUMENT * chosen_here[0].score
-            ):
-                chosen_here.append(candidate)
-        for doc_id in sorted(by_doc, key=lambda d: (-by_doc[d][0].score, d)):
-            picked = by_doc[doc_id]
-            if picked[0].score < SILENT_DOCUMENT * best.score:
-                continue
-            for number, candidate in enumerate(picked):
-                writer.quote(candidate.unit, candidate.sentence, prefix=f"《{titles.get(doc_id, doc_id)}》：" if number == 0 else "")
-            writer.parts[-1] += "\n"
+        _per_document(candidates, index, writer)
         return writer.text().strip(), tuple(writer.citations)
+    if shape.kind == "list" and _listed(candidates, index, focus or query, writer):
+        return writer.text(), tuple(writer.citations)
+    for candidate in _best_sentences(candidates, shape):
+        writer.quote(candidate.unit, candidate.sentence)
+    return writer.text(), tuple(writer.citations)
 
-    if shape.kind == "list":
-        family = _named_family(focus or query, candidates, index)
-        if family:
-            for unit in family:
-                writer.quote(unit, _first_sentence(unit))
-            return writer.text(), tuple(writer.citations)
-        listed = _enumeration(best)
-        if len(listed) > 1:
-            for sentence in listed:
-                writer.quote(best.unit, sentence)
-            return writer.text(), tuple(writer.citations)
 
+def _per_document(candidates: list[Candidate], index: Index, writer: _Writer) -> None:
+    """A comparison: each document's best sentence (and a second nearly as good), best document first, one line each."""
+    best = candidates[0]
+    titles = {d.id: d.short or d.title for d in index.documents}
+    by_doc: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        chosen_here = by_doc.setdefault(candidate.unit.doc_id, [])
+        if not chosen_here or (
+            len(chosen_here) < PER_DOCUMENT
+            and candidate.unit.id != chosen_here[0].unit.id
+            and candidate.score >= SECOND_IN_DOCUMENT * chosen_here[0].score
+        ):
+            chosen_here.append(candidate)
+    for doc_id in sorted(by_doc, key=lambda d: (-by_doc[d][0].score, d)):
+        picked = by_doc[doc_id]
+        if picked[0].score < SILENT_DOCUMENT * best.score:
+            continue
+        for number, candidate in enumerate(picked):
+            writer.quote(candidate.unit, candidate.sentence, prefix=f"《{titles.get(doc_id, doc_id)}》：" if number == 0 else "")
+        writer.parts[-1] += "\n"
+
+
+def _listed(candidates: list[Candidate], index: Index, query: str, writer: _Writer) -> bool:
+    """A list: the units under the heading the question names, else the enumeration the best sentence opens; False for neither."""
+    family = _named_family(query, candidates, index)
+    if family:
+        for unit in family:
+            writer.quote(unit, _first_sentence(unit))
+        return True
+    best = candidates[0]
+    listed = _enumeration(best)
+    for sentence in listed if len(listed) > 1 else ():
+        writer.quote(best.unit, sentence)
+    return len(listed) > 1
+
+
+def _best_sentences(candidates: list[Candidate], shape: QuestionShape) -> list[Candidate]:
+    """The best sentence and up to two more that score nearly as well (or add an asked quantity), in reading order."""
+    best = candidates[0]
     chosen: list[Candidate] = [best]
     covered = shape.quantities(best.sentence)
     # A weak best match (a question worded unlike the text) is not trusted alone: the best
@@ -154,7 +170,4 @@ def compose(
         covered |= shape.quantities(candidate.sentence)
     # Read in document order within a unit, units in the order they were chosen.
     first_seen = {unit_id: i for i, unit_id in reversed(list(enumerate(c.unit.id for c in chosen)))}
-    chosen.sort(key=lambda c: (first_seen[c.unit.id], c.order))
-    for candidate in chosen:
-        writer.quote(candidate.unit, candidate.sentence)
-    return writer.text(), tuple(writer.citations)
+    return sorted(chosen, key=lambda c: (first_seen[c.unit.id], c.order))

@@ -158,16 +158,8 @@ def markdown_to_text(source: str) -> str:
             fence = match.group(1)
             continue
         if "|" in line and index < len(lines) and _TABLE_SEPARATOR.match(lines[index]) and "|" in lines[index]:
-            rows = [_cells(line)]
-            index += 1
-            while index < len(lines) and "|" in lines[index] and lines[index].strip():
-                rows.append(_cells(lines[index]))
-                index += 1
             tables += 1
-            while out and not out[-1]:
-                out.pop()
-            caption = [] if out and _CAPTION.match(out[-1]) and (len(out) == 1 or not out[-2]) else ["", f"表 {tables}"]
-            out.extend([*caption, *table_lines(rows), ""])
+            index = _md_table(lines, index - 1, out, tables)
             continue
         if _LINK_DEFINITION.match(line) or (_RULE.match(line) and not (_SETEXT.match(line) and out and out[-1])):
             out.append("")
@@ -186,6 +178,20 @@ def markdown_to_text(source: str) -> str:
             out.append("")  # each list item is a paragraph of its own, never joined to the one before
         out.append(_inline(_LIST_MARK.sub("", line, count=1)))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out).strip("\n")) + "\n"
+
+
+def _md_table(lines: list[str], start: int, out: list[str], number: int) -> int:
+    """Appends the markdown table whose header is lines[start] as one line per row after its caption; returns the next line's index."""
+    rows = [_cells(lines[start])]
+    index = start + 2  # past the header and the separator
+    while index < len(lines) and "|" in lines[index] and lines[index].strip():
+        rows.append(_cells(lines[index]))
+        index += 1
+    while out and not out[-1]:
+        out.pop()
+    caption = [] if out and _CAPTION.match(out[-1]) and (len(out) == 1 or not out[-2]) else ["", f"表 {number}"]
+    out.extend([*caption, *table_lines(rows), ""])
+    return index
 
 
 def _heading(level: int, text: str) -> str:

@@ -151,29 +151,9 @@ def _parse_line(raw: str, number: int, corpus: _Corpus | None) -> tuple[GoldItem
     doc = text("doc", required=False)
     history = strings("history", data.get("history", [])) or ()
     keys = strings("keys", data.get("keys", [])) or ()
-    evidence: list[tuple[str, ...]] = []
     raw_evidence = data.get("evidence", [])
-    if not isinstance(raw_evidence, list):
-        problems.append("field 'evidence' must be a list of groups (lists of strings).")
-    else:
-        for index, group in enumerate(raw_evidence, start=1):
-            parsed = strings(f"evidence[{index}]", group)
-            if parsed is not None and not parsed:
-                problems.append(f"field 'evidence[{index}]' is an empty group; give at least one substring.")
-            elif parsed:
-                evidence.append(parsed)
-    for key in keys:
-        if not all(alternatives(key)):
-            problems.append(f"field 'keys' entry {key!r} has an empty alternative around '|'.")
-
-    if kind and kind not in TYPES:
-        problems.append(f"field 'type' {kind!r} is not one of {', '.join(TYPES)}.")
-    if kind == UNANSWERABLE and (keys or raw_evidence):
-        problems.append("an unanswerable item must have empty 'keys' and 'evidence'.")
-    if kind and kind != UNANSWERABLE and not raw_evidence:
-        problems.append("field 'evidence' is empty; an answerable item needs at least one evidence group.")
-    if kind == "followup" and not history:
-        problems.append("field 'history' is empty; a followup item needs the earlier questions.")
+    evidence = _evidence(raw_evidence, strings, problems)
+    problems.extend(_inconsistencies(kind, keys, bool(raw_evidence), history))
 
     if corpus is not None:
         problems.extend(_check_against_corpus(doc, keys, evidence, corpus))
@@ -181,18 +161,37 @@ def _parse_line(raw: str, number: int, corpus: _Corpus | None) -> tuple[GoldItem
         return None, problems
     if not doc:
         doc = _infer_doc(evidence, corpus)
-    item = GoldItem(
-        id=item_id,
-        type=kind,
-        doc=doc,
-        question=question,
-        history=history,
-        keys=keys,
-        evidence=tuple(evidence),
-        answer=answer,
-        line=number,
-    )
-    return item, []
+    fields = {"type": kind, "doc": doc, "question": question, "history": history, "keys": keys, "answer": answer}
+    return GoldItem(id=item_id, evidence=tuple(evidence), line=number, **fields), []
+
+
+def _evidence(raw: object, strings, problems: list[str]) -> list[tuple[str, ...]]:
+    """The evidence groups of an item; each malformed or empty group is a problem."""
+    if not isinstance(raw, list):
+        problems.append("field 'evidence' must be a list of groups (lists of strings).")
+        return []
+    evidence: list[tuple[str, ...]] = []
+    for index, group in enumerate(raw, start=1):
+        parsed = strings(f"evidence[{index}]", group)
+        if parsed is not None and not parsed:
+            problems.append(f"field 'evidence[{index}]' is an empty group; give at least one substring.")
+        elif parsed:
+            evidence.append(parsed)
+    return evidence
+
+
+def _inconsistencies(kind: str, keys: tuple[str, ...], has_evidence: bool, history: tuple[str, ...]) -> list[str]:
+    """What an item's type, keys, evidence and history say against each other."""
+    problems = [f"field 'keys' entry {key!r} has an empty alternative around '|'." for key in keys if not all(alternatives(key))]
+    if kind and kind not in TYPES:
+        problems.append(f"field 'type' {kind!r} is not one of {', '.join(TYPES)}.")
+    if kind == UNANSWERABLE and (keys or has_evidence):
+        problems.append("an unanswerable item must have empty 'keys' and 'evidence'.")
+    if kind and kind != UNANSWERABLE and not has_evidence:
+        problems.append("field 'evidence' is empty; an answerable item needs at least one evidence group.")
+    if kind == "followup" and not history:
+        problems.append("field 'history' is empty; a followup item needs the earlier questions.")
+    return problems
 
 
 def _check_against_corpus(doc: str, keys: tuple[str, ...], evidence: list[tuple[str, ...]], corpus: _Corpus) -> list[str]:

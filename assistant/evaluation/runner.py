@@ -76,37 +76,16 @@ def run_evaluation(
     Returns:
         The report.
     """
-    from tqdm import tqdm
-
     items = list(gold_items)
     ks = tuple(sorted(set(ks)))
     configs = tuple(sorted(retrievers, key=lambda name: (CONFIG_ORDER.index(name) if name in CONFIG_ORDER else len(CONFIG_ORDER), name)))
     queries = [_query(item, assistant) for item in items]
-
-    rankings: list[list[Ranking]] = [[] for _ in items]
-    for config in configs:
-        with tqdm(total=len(items), desc=f"search {config}", unit="q", disable=not progress, file=sys.stderr) as bar:
-            for start in range(0, len(items), BATCH):
-                batch = queries[start : start + BATCH]
-                hit_lists = retrievers[config](batch)
-                if len(hit_lists) != len(batch):
-                    raise ValueError(f"retriever {config!r} returned {len(hit_lists)} hit lists for {len(batch)} queries")
-                for offset, hits in enumerate(hit_lists):
-                    rankings[start + offset].append(_rank(config, items[start + offset], hits))
-                bar.update(len(batch))
-
-    answers: list[Answered | None] = [None] * len(items)
-    if assistant is not None:
-        for index, item in enumerate(tqdm(items, desc="answer", unit="q", disable=not progress, file=sys.stderr)):
-            started = clock()
-            reply = assistant.ask(item.question, history=list(item.history))
-            answers[index] = _score_reply(item, reply, (clock() - started) * 1000)
-
-    results = tuple(
-        ItemResult(item, query, tuple(ranks), answer) for item, query, ranks, answer in zip(items, queries, rankings, answers, strict=True)
-    )
+    per_config = [_rankings(config, retrievers[config], items, queries, progress) for config in configs]
+    answers = _answers(items, assistant, progress, clock) if assistant is not None else [None] * len(items)
+    ranks = [tuple(config_rankings[i] for config_rankings in per_config) for i in range(len(items))]
+    results = tuple(ItemResult(*parts) for parts in zip(items, queries, ranks, answers, strict=True))
     headline = summarise(results, configs, ks)
-    report = Report(
+    return Report(
         metrics=headline,
         by_config={
             config: {name.split("/", 1)[1]: value for name, value in headline.items() if name.startswith(f"{config}/")}
@@ -119,7 +98,34 @@ def run_evaluation(
         configs=configs,
         ks=ks,
     )
-    return report
+
+
+def _rankings(config: str, search: SearchFn, items: list[GoldItem], queries: list[str], progress: bool) -> list[Ranking]:
+    """One configuration's ranking of every item, searched in batches."""
+    from tqdm import tqdm
+
+    rankings: list[Ranking] = []
+    with tqdm(total=len(items), desc=f"search {config}", unit="q", disable=not progress, file=sys.stderr) as bar:
+        for start in range(0, len(items), BATCH):
+            batch = queries[start : start + BATCH]
+            hit_lists = search(batch)
+            if len(hit_lists) != len(batch):
+                raise ValueError(f"retriever {config!r} returned {len(hit_lists)} hit lists for {len(batch)} queries")
+            rankings.extend(_rank(config, items[start + offset], hits) for offset, hits in enumerate(hit_lists))
+            bar.update(len(batch))
+    return rankings
+
+
+def _answers(items: list[GoldItem], assistant: Asker, progress: bool, clock: Callable[[], float]) -> list[Answered | None]:
+    """Every item's reply, timed and scored."""
+    from tqdm import tqdm
+
+    answers: list[Answered | None] = []
+    for item in tqdm(items, desc="answer", unit="q", disable=not progress, file=sys.stderr):
+        started = clock()
+        reply = assistant.ask(item.question, history=list(item.history))
+        answers.append(_score_reply(item, reply, (clock() - started) * 1000))
+    return answers
 
 
 def _query(item: GoldItem, assistant: Asker | None) -> str:

@@ -25,7 +25,7 @@ from .lexical import LexicalIndex
 from .reuse import DOCS_DIR, Previous, embedder_fingerprint, parser_version, texts_hash, tokenizer_version, write_units, write_words
 from .staging import staged
 from .store import BM25_DIR, EMBEDDER_DIR, FORMAT, MANIFEST, OWNED, VECTORS, Index, load_index
-from .tokenizer import Tokenizer
+from .tokenizer import Analysis, Tokenizer
 
 
 def index_text(unit: Unit) -> str:
@@ -111,11 +111,8 @@ def build_index(settings: Settings, strict: bool | None = None) -> BuildReport:
         previous = Previous.open(index_dir, MANIFEST, FORMAT)
         problems = list(scan.problems)
         parser = parser_version()
-        documents: list[_Document] = []
-        for source in scan.sources:
-            document = _document(source, previous, parser, strict, problems)
-            if document is not None:
-                documents.append(document)
+        found = (_document(source, previous, parser, strict, problems) for source in scan.sources)
+        documents = [document for document in found if document is not None]
         problems.extend(left_out(path) for path in scan.others)
         rows = [unit for document in documents for unit in document.rows]
         if not rows:
@@ -126,18 +123,10 @@ def build_index(settings: Settings, strict: bool | None = None) -> BuildReport:
             path = write_units(staging, document.spec.id, document.units)
             sizes[f"{DOCS_DIR}/{path.name}"] = path.stat().st_size
         tokenizer, words_version = Tokenizer(), tokenizer_version()
+        analysis = _lexical(documents, rows, previous, tokenizer, words_version, staging, sizes)
         dense_hashes = [texts_hash([dense_text(unit) for unit in document.rows]) for document in documents]
         fingerprint = embedder_fingerprint(settings.embedding_model, local, dense_hashes)
         reused_embedder = previous.embedder_dir(fingerprint, EMBEDDER_DIR) if local else None
-        segmented: dict[str, list[str]] = {}
-        for document in documents:
-            if document.cached:
-                segmented.update(previous.segmented(document.spec.id, words_version, document.rows))
-        analysis = tokenizer.analyse([index_pieces(unit) for unit in rows], segmented)
-        for document in documents:
-            path = write_words(staging, document.spec.id, document.rows, analysis.segmented)
-            sizes[f"{DOCS_DIR}/{path.name}"] = path.stat().st_size
-        LexicalIndex.build(analysis.tokens).save(staging / BM25_DIR)
         if local:
             if reused_embedder is not None:
                 shutil.copytree(reused_embedder, staging / EMBEDDER_DIR)
@@ -146,48 +135,64 @@ def build_index(settings: Settings, strict: bool | None = None) -> BuildReport:
         vectors, embedded = _vectors(documents, dense_hashes, previous, fingerprint, settings.embedding_model, staging)
         DenseIndex.build(vectors).save(staging / VECTORS)
         sizes[VECTORS] = (staging / VECTORS).stat().st_size
-        manifest = {
-            "format": FORMAT,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "corpus_hash": scan.digest,
-            "documents": [
-                {
-                    "id": d.spec.id,
-                    "title": d.spec.title,
-                    "short": d.spec.short,
-                    "file": d.spec.file,
-                    "aliases": list(d.spec.aliases),
-                    "sha256": d.sha256,
-                    "parser": parser,
-                    "tokenizer": words_version,
-                    "units": len(d.units),
-                    "searchable": len(d.rows),
-                    "dense_hash": dense_hash,
-                }
-                for d, dense_hash in zip(documents, dense_hashes, strict=True)
-            ],
-            "unit_count": sum(len(d.units) for d in documents),
-            "searchable_count": len(rows),
-            "embedder": {"name": settings.embedding_model, "local": local, "dim": int(vectors.shape[1]), "fingerprint": fingerprint},
-            "versions": _versions(),
-            "sizes": sizes,
-        }
+        embedder = {"name": settings.embedding_model, "local": local, "dim": int(vectors.shape[1]), "fingerprint": fingerprint}
+        manifest = _manifest(scan.digest, documents, dense_hashes, (parser, words_version), embedder, sizes)
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     cached = sum(d.cached for d in documents)
     return BuildReport(
-        index_dir,
-        len(documents),
-        manifest["unit_count"],
-        len(rows),
-        time.perf_counter() - started,
-        settings.embedding_model,
-        tuple(problems),
-        parsed=len(documents) - cached,
-        reused=cached,
-        embedded=embedded,
-        vectors_reused=len(documents) - embedded,
+        index_dir, len(documents), manifest["unit_count"], len(rows), time.perf_counter() - started, settings.embedding_model,
+        tuple(problems), parsed=len(documents) - cached, reused=cached, embedded=embedded, vectors_reused=len(documents) - embedded,
         embedder_trained=local and reused_embedder is None,
-    )
+    )  # fmt: skip
+
+
+def _lexical(
+    documents: list[_Document], rows: list[Unit], previous: Previous, tokenizer: Tokenizer, words_version: str, staging: Path, sizes: dict
+) -> Analysis:
+    """Segments every row (reusing the words of unchanged documents), writes each document's words and the BM25 index."""
+    segmented: dict[str, list[str]] = {}
+    for document in documents:
+        if document.cached:
+            segmented.update(previous.segmented(document.spec.id, words_version, document.rows))
+    analysis = tokenizer.analyse([index_pieces(unit) for unit in rows], segmented)
+    for document in documents:
+        path = write_words(staging, document.spec.id, document.rows, analysis.segmented)
+        sizes[f"{DOCS_DIR}/{path.name}"] = path.stat().st_size
+    LexicalIndex.build(analysis.tokens).save(staging / BM25_DIR)
+    return analysis
+
+
+def _manifest(
+    digest: str, documents: list[_Document], dense_hashes: list[str], versions: tuple[str, str], embedder: dict, sizes: dict
+) -> dict:
+    """What the index folder holds: per document its file, hash, parser and tokenizer versions and counts; the embedder."""
+    parser, words_version = versions
+    return {
+        "format": FORMAT,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "corpus_hash": digest,
+        "documents": [
+            {
+                "id": d.spec.id,
+                "title": d.spec.title,
+                "short": d.spec.short,
+                "file": d.spec.file,
+                "aliases": list(d.spec.aliases),
+                "sha256": d.sha256,
+                "parser": parser,
+                "tokenizer": words_version,
+                "units": len(d.units),
+                "searchable": len(d.rows),
+                "dense_hash": dense_hash,
+            }
+            for d, dense_hash in zip(documents, dense_hashes, strict=True)
+        ],
+        "unit_count": sum(len(d.units) for d in documents),
+        "searchable_count": sum(len(d.rows) for d in documents),
+        "embedder": embedder,
+        "versions": _versions(),
+        "sizes": sizes,
+    }
 
 
 def _document(source: Source, previous: Previous, parser: str, strict: bool, problems: list[str]) -> _Document | None:
