@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 
 class Kind(StrEnum):
@@ -18,6 +19,9 @@ class Kind(StrEnum):
     TABLE_NOTE = "table_note"  # header or footnote text of a table
     CHUNK = "chunk"  # a fixed-size piece of the LangChain baseline, not a unit of the product
 
+
+# The headings a document's tree is made of (corpus/headings.py recognises them by their numbering).
+SectionKind = Literal["preface", "part", "chapter", "section", "clause", "article", "box", "table", "markdown"]
 
 SEARCHABLE_KINDS = frozenset({Kind.CLAUSE, Kind.PARAGRAPH, Kind.BOX_ITEM, Kind.TABLE_ROW, Kind.TABLE_NOTE})
 
@@ -88,7 +92,7 @@ class Unit:
 class Section:
     """A node of a document's heading tree (part, chapter, section, clause, box, table)."""
 
-    kind: str  # "part", "chapter", "section", "clause", "box", "table", "preface"
+    kind: SectionKind
     number: str  # "一", "十二", "4", "1" ("" when unnumbered)
     title: str
     heading: str  # the heading as printed (normalised): "第四章 推动资源型地区转型发展"
@@ -105,7 +109,7 @@ class ParsedDocument:
     units: tuple[Unit, ...]
     tree: tuple[Section, ...] = field(default=())
 
-    def sections(self, kind: str) -> list[Section]:
+    def sections(self, kind: SectionKind) -> list[Section]:
         """Every section of a kind, in document order."""
         found: list[Section] = []
 

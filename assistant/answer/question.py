@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..records import Unit
 
@@ -112,11 +112,14 @@ def sentences(body: str) -> list[str]:
     return parts
 
 
+ShapeKind = Literal["numeric", "list", "table", "cross", "fact"]
+
+
 @dataclass(frozen=True)
 class QuestionShape:
     """What kind of answer a question wants."""
 
-    kind: str  # "numeric", "list", "table", "cross" or "fact"
+    kind: ShapeKind
     units: tuple[str, ...] = ()  # units a number in the answer must carry ("户", "亩")
     docs: tuple[str, ...] = ()  # for cross questions: the documents to answer from
 
