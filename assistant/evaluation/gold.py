@@ -11,7 +11,20 @@ from ..corpus.repair import squeeze
 from ..errors import GoldFileError
 from ..records import ParsedDocument
 
-TYPES = ("fact", "numeric", "table", "list", "paraphrase", "followup", "cross", "unanswerable")
+TYPES = (
+    "fact",
+    "numeric",
+    "table",
+    "list",
+    "paraphrase",
+    "followup",
+    "cross",
+    "summary",
+    "yesno",
+    "count",
+    "arithmetic",
+    "unanswerable",
+)
 UNANSWERABLE = "unanswerable"
 #: `doc` values besides a document id: evidence in several documents, or in none.
 BOTH = "both"

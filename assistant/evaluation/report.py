@@ -31,6 +31,10 @@ TYPE_NAMES_ZH = {
     "paraphrase": "改写",
     "followup": "追问",
     "cross": "跨文件",
+    "summary": "概括",
+    "yesno": "是非",
+    "count": "计数",
+    "arithmetic": "计算",
     "unanswerable": "无答案",
 }
 

@@ -197,7 +197,8 @@ def test_all_problems_are_listed_with_line_and_field(tmp_path, documents):
     assert str(error.value).splitlines() == [
         f"{path} has 11 problems; fix them and run again:",
         f"  {path} line 2: field 'keys' must be a list of non-empty strings, got \"70%\".",
-        f"  {path} line 2: field 'type' 'guess' is not one of fact, numeric, table, list, paraphrase, followup, cross, unanswerable.",
+        f"  {path} line 2: field 'type' 'guess' is not one of fact, numeric, table, list, paraphrase, followup, cross, summary, yesno, "
+        "count, arithmetic, unanswerable.",
         f"  {path} line 2: field 'evidence[1]' substring '不在语料里的句子' is not in the corpus (compared without white space).",
         f"  {path} line 3: field 'id' 'g1' is already used on line 1.",
         f"  {path} line 4: an unanswerable item must have empty 'keys' and 'evidence'.",
