@@ -35,6 +35,7 @@ OWN_SHARE = 0.6
 RANK_BONUS = 0.08  # divided by the unit's search rank + 1: retrieval's order breaks near-ties
 PLACE_PENALTY = 0.3  # per place the question names that neither the sentence nor its headings mention
 TOP_UNITS = 6  # the best candidates whose units must mention a place the question names
+NAME_PIECE = 6  # a run of a document's title this long in a question names the document, not the topic
 QUANTITY_DEPTH = 4  # how deep among the sentences about the subject the asked quantity is looked for
 
 
@@ -56,6 +57,13 @@ class Scorer:
         names = "".join(d.title + "".join(d.aliases) for d in index.documents)
         self.corpus = squeeze(names + "".join(unit.text + unit.body for unit in index.units))
         self.doc_names = {d.id: squeeze(d.title + "".join(d.aliases)) for d in index.documents}
+        names = [squeeze(d.title).replace("“", "").replace("”", "") for d in index.documents]
+        names += [alias for d in index.documents for alias in d.aliases]
+        self._name_pieces = frozenset(
+            name[i : i + size] for name in names for size in range(NAME_PIECE, len(name) + 1) for i in range(len(name) - size + 1)
+        )
+        self._longest_piece = max((len(name) for name in names), default=0)
+        self._short_aliases = tuple(name for name in names if len(name) < NAME_PIECE)
 
     def mentions(self, unit: Unit, word: str) -> bool:
         """True when a unit, its headings or its document's name contain the word."""
@@ -68,19 +76,19 @@ class Scorer:
         """The question without the words that only name a document ("江苏…振兴发展规划的规划期" -> "的规划期").
 
         A question that names its document by title would otherwise favour sentences that repeat
-        the title's words over the one that answers.
+        the title's words over the one that answers. Any run of at least NAME_PIECE characters of a
+        title goes, longest runs first, and so does a short alias; the pieces are made once, so the
+        cost does not grow with the number of documents.
         """
-        names = [squeeze(d.title).replace("“", "").replace("”", "") for d in self.index.documents]
-        names += [alias for d in self.index.documents for alias in d.aliases]
-        text = query
-        for name in names:
-            for size in range(len(name), 5, -1):
-                pieces = {name[i : i + size] for i in range(len(name) - size + 1)}
-                for piece in sorted(pieces, key=lambda p: (-len(p), p)):
-                    text = text.replace(piece, " ")
-        for alias in names:
-            if len(alias) < 6:
-                text = text.replace(alias, " ")
+        text, covered = query, [False] * len(query)
+        for size in range(min(len(query), self._longest_piece), NAME_PIECE - 1, -1):
+            for start in range(len(query) - size + 1):
+                if not any(covered[start : start + size]) and query[start : start + size] in self._name_pieces:
+                    covered[start : start + size] = [True] * size
+        if any(covered):
+            text = re.sub(r"\x00+", " ", "".join("\x00" if hidden else ch for ch, hidden in zip(query, covered, strict=True)))
+        for alias in self._short_aliases:
+            text = text.replace(alias, " ")
         return text if re.search(r"[\u3400-\u9fff]", text) else query
 
     def weights(self, query: str, focus: str = "") -> dict[str, float]:
