@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import CorpusError
 from .headings import heading_kind
+from .normalise import normalise_characters
 from .repair import PAGE_NUMBER, normalise_spaces
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf")
@@ -45,7 +46,7 @@ def read_document(path: Path) -> str:
         raise CorpusError(f"{path} does not exist; check the file name.")
     if path.stat().st_size == 0:
         raise CorpusError(f"{path} is empty; put the document's text in it or remove it from the corpus.")
-    text = reader(path)
+    text = normalise_characters(reader(path))
     if not text.strip():
         raise CorpusError(f"{path} contains no text; put the document's text in it or remove it from the corpus.")
     return text
@@ -347,24 +348,27 @@ def _table_rows(table) -> list[list[str]]:
 
 # -- PDF -----------------------------------------------------------------------------------------
 def _read_pdf(path: Path) -> str:
+    import pdfplumber
     from pypdf import PdfReader
+
+    from .layout import pdf_text
 
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorpusError(f"{path} is an encrypted PDF; save an unprotected copy and rebuild.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with pdfplumber.open(str(path)) as pdf:
+            text = pdf_text(pdf)
     except CorpusError:
         raise
-    except Exception:  # pypdf raises many kinds of errors (and needs `cryptography` for AES) on such files
+    except Exception:  # pypdf and pdfminer raise many kinds of errors (and need `cryptography` for AES) on such files
         raise CorpusError(
             f"{path} is not a readable PDF (it is damaged or its encryption is not supported); "
             "export it again or supply a .txt or .docx version."
         ) from None
-    if not any(page.strip() for page in pages):
+    if not text.strip():
         raise CorpusError(f"{path} has no extractable text (a scanned PDF?); run OCR on it or supply a .txt or .docx version.")
-    # Pages are joined without a blank line: a paragraph often runs on to the next page.
-    return "\n".join(_without_page_numbers([page.strip("\n").split("\n") for page in pages])) + "\n"
+    return text
 
 
 def _without_page_numbers(pages: list[list[str]]) -> Iterator[str]:

@@ -28,6 +28,8 @@ from .dense import DenseIndex
 # Modules are named by import, not by path, so a module that moves is still hashed (or fails loudly).
 PARSER_MODULES = (
     "assistant.corpus.readers",
+    "assistant.corpus.normalise",
+    "assistant.corpus.layout",
     "assistant.corpus.repair",
     "assistant.corpus.headings",
     "assistant.corpus.structure",
