@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from .headings import heading_kind
 from .normalise import normalise_characters
 from .repair import PAGE_NUMBER, SENTENCE_END, join_lines, normalise_spaces
+from .table import table_rows
 
 # A line repeated at the same height on this share of the pages (digits aside) is a running header or footer.
 FURNITURE_SHARE = 0.5
@@ -427,32 +428,3 @@ def _text_edges(lines: list[_Line]) -> dict[tuple[float, float] | None, tuple[fl
         left, right = edges.get(line.frame, (line.x0, line.x1))
         edges[line.frame] = (min(left, line.x0), max(right, line.x1))
     return edges
-
-
-def table_rows(rows: list[list[str | None]]) -> list[str]:
-    """One line per table row, cells joined by a space, merged cells kept in their columns.
-
-    A cell covered by a merged cell above (None, or empty under a cell the page break cut) is left
-    out while it leads the row after its number, as a printed table shows it (the parser inherits
-    leading cells from the row above); elsewhere it repeats the value above, so no value moves under
-    another header. Any other empty cell is shown as `—`.
-    """
-    out: list[str] = []
-    above: list[str] = []
-    for row in rows:
-        values: list[str] = []
-        cells: list[str] = []
-        leading = True
-        for index, cell in enumerate(row):
-            merged = cell is None or (cell == "" and index < len(above) and bool(above[index]) and leading and index > 0)
-            value = above[index] if merged and index < len(above) else (cell or "")
-            values.append(value)
-            if merged and leading and index > 0:
-                continue
-            if index > 0:
-                leading = False
-            cells.append(value or "—")
-        above = values
-        if any(values):
-            out.append(" ".join(cells))
-    return out

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import CorpusError
 from .headings import heading_kind
 from .normalise import normalise_characters
-from .repair import PAGE_NUMBER, normalise_spaces
+from .repair import normalise_spaces
+from .table import table_rows
+from .word import Numbering, footnote_references, footnotes, table_cells, text_box_paragraphs
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -19,8 +20,6 @@ _CAPTION = re.compile(r"^表\s*\d+")
 _BOX = re.compile(r"^专\s*栏\s*\d+")
 _STYLE_HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 _STYLE_TITLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
-# A bare page number ("3", "3/12"); printed marks like "— 3 —" or "第3页" are text.PAGE_NUMBER.
-_EDGE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*(?:/\s*\d{1,4})?\s*$")
 
 
 def read_document(path: Path) -> str:
@@ -248,12 +247,19 @@ def _read_docx(path: Path) -> str:
         raise CorpusError(f"{path} is not a readable Word .docx file; open and save it again in Word, or export it as PDF.") from None
     blocks: list[list[str]] = []
     tables = 0
+    numbering = Numbering(document)
+    notes = footnotes(document)
     for element in _body_elements(document.element.body):
         if element.tag.endswith("}p"):
             paragraph = Paragraph(element, document)
             lines = [line.strip() for line in paragraph.text.split("\n") if line.strip()]
+            number = numbering.label(paragraph)
+            if lines and number:
+                lines[0] = f"{number} {lines[0]}"  # automatic numbering is not in the text: render it back
             if lines:
                 blocks.append(_paragraph_lines(lines, _heading_level(paragraph), first=not blocks))
+            blocks.extend([line] for line in text_box_paragraphs(element))
+            blocks.extend([f"注：{notes[key]}"] for key in footnote_references(element) if key in notes)
             continue
         table = Table(element, document)
         box = _box_lines(table, blocks[-1] if blocks else [])
@@ -265,11 +271,10 @@ def _read_docx(path: Path) -> str:
             else:
                 blocks[-1].extend(box)
             continue
-        rows = _table_rows(table)
-        if not rows:
+        body = table_rows(table_cells(table))
+        if not body:
             continue
         tables += 1
-        body = table_lines(rows)
         if blocks and len(blocks[-1]) == 1 and _CAPTION.match(blocks[-1][0]):
             blocks[-1].extend(body)
         else:
@@ -330,22 +335,6 @@ def _box_lines(table, previous: list[str]) -> list[str] | None:
     return None
 
 
-def _table_rows(table) -> list[list[str]]:
-    """The rows of a Word table as cell texts; a cell merged across columns appears once."""
-    rows: list[list[str]] = []
-    for row in table.rows:
-        cells: list[str] = []
-        previous = None
-        for cell in row.cells:
-            if previous is not None and cell._tc is previous:
-                continue
-            previous = cell._tc
-            cells.append(normalise_spaces(cell.text))
-        if any(cells):
-            rows.append(cells)
-    return rows
-
-
 # -- PDF -----------------------------------------------------------------------------------------
 def _read_pdf(path: Path) -> str:
     import pdfplumber
@@ -369,31 +358,6 @@ def _read_pdf(path: Path) -> str:
     if not text.strip():
         raise CorpusError(f"{path} has no extractable text (a scanned PDF?); run OCR on it or supply a .txt or .docx version.")
     return text
-
-
-def _without_page_numbers(pages: list[list[str]]) -> Iterator[str]:
-    """Every line of every page except page numbers.
-
-    A printed mark like `— 3 —` or `第3页` is dropped anywhere; a bare number only at the top or
-    bottom of a page and only where the numbers count up with the pages, so a table cell that
-    is a number survives.
-    """
-    edges: dict[tuple[int, int], int] = {}
-    for number, lines in enumerate(pages):
-        filled = [i for i, line in enumerate(lines) if line.strip()]
-        for i in filled[:1] + filled[-1:]:
-            match = _EDGE_NUMBER.match(lines[i])
-            if match:
-                edges[(number, i)] = int(match.group(1)) - number
-    offsets = Counter(edges.values())
-    # A page printing its own position (page 3 prints 3) is numbered even if alone; another offset
-    # (cover pages left unnumbered) counts only when it repeats.
-    counting = {offset for offset, count in offsets.items() if count >= 2} | {1}
-    for number, lines in enumerate(pages):
-        for i, line in enumerate(lines):
-            if PAGE_NUMBER.match(line) or edges.get((number, i)) in counting:
-                continue
-            yield line
 
 
 _READERS: dict[str, Callable[[Path], str]] = {".txt": _read_txt, ".md": _read_md, ".docx": _read_docx, ".pdf": _read_pdf}

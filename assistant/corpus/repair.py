@@ -14,6 +14,10 @@ FULL_LINE = 0.8  # a printed line this share of the page width or wider was wrap
 # followed by an empty one and this share of those is wrapped mid-sentence at full width.
 DOUBLED_LINES = 0.8
 DOUBLED_WRAPPED = 0.3
+# Text whose lines are paragraphs (Word's "plain text", one paragraph a line): at least this share of
+# its lines that are not headings or table rows end a sentence. Wrapped text ends far fewer (the
+# shipped plans: 16–17%; Word-style text and the PDF reader's output: 86% and more).
+LINE_PARAGRAPHS = 0.6
 _WS = re.compile(r"\s+")
 _ASCII_WORD = re.compile(r"[0-9A-Za-z%‰.+\-/°·]")
 

@@ -8,11 +8,21 @@ without recognisable headings falls back to paragraphs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..records import DocumentSpec, Kind, ParsedDocument, Section, Unit
 from .headings import LEVEL, NUM, STANDALONE, chinese_number, heading_kind
-from .repair import FULL_LINE, SENTENCE_END, Line, display_width, join_lines, normalise_spaces, page_width, physical_lines
+from .repair import (
+    FULL_LINE,
+    LINE_PARAGRAPHS,
+    SENTENCE_END,
+    Line,
+    display_width,
+    join_lines,
+    normalise_spaces,
+    page_width,
+    physical_lines,
+)
 from .table import Table, parse_table
 
 _LEAD_IN_LINE = re.compile(r"^([^。；：！？，]{2,24}|[^。；：！？，]{1,10}，[^。；：！？，]{1,10})。")
@@ -46,8 +56,21 @@ class Block:
     after_break: bool = False  # a blank line stood before it
 
 
+def lines_are_paragraphs(lines: list[Line]) -> bool:
+    """Whether each line is a paragraph of its own, whatever its width (see LINE_PARAGRAPHS)."""
+    prose = [line.text for line in lines if not line.blank and "\t" not in line.text and heading_kind(line.text) is None]
+    ended = sum(1 for text in prose if text.endswith(SENTENCE_END))
+    return bool(prose) and ended >= LINE_PARAGRAPHS * len(prose)
+
+
 def blocks(lines: list[Line]) -> list[Block]:
-    """Groups printed lines into headings, paragraphs and tables."""
+    """Groups printed lines into headings, paragraphs and tables.
+
+    In text whose lines are paragraphs (`lines_are_paragraphs`) every line ends its paragraph; a table
+    whose rows have tab-separated cells ends at the first line without a tab.
+    """
+    if lines_are_paragraphs(lines):
+        lines = [replace(line, marked_end=True) for line in lines]
     width = page_width(lines)
     out: list[Block] = []
     current: Block | None = None
@@ -65,7 +88,10 @@ def blocks(lines: list[Line]) -> list[Block]:
         if index == 0 and heading is None and display_width(line.text) < FULL_LINE * width and not line.text.endswith(SENTENCE_END):
             heading = ("title", "", line.text)
         if table is not None:
-            if heading is None and not _NOTE_START.match(line.text) and not _is_lead_start(line, lines[index - 1]):
+            tabbed = any("\t" in row.text for row in table.lines)
+            if heading is None and not _NOTE_START.match(line.text) and not _is_lead_start(line, lines[index - 1]) and (
+                not tabbed or "\t" in line.text
+            ):
                 table.lines.append(line)
                 continue
             table = None
@@ -131,6 +157,7 @@ class _Builder:
         self.top_paragraphs = 0
         self.box_open = False
         self.seen_ids: dict[str, int] = {}
+        self.breaks = True  # the text has blank lines between its blocks
 
     # -- helpers ---------------------------------------------------------------------------
     def scope(self) -> _Node | None:
@@ -238,7 +265,7 @@ class _Builder:
         if block.kind in {"clause", "article"}:
             self.clause(block, text)
             return
-        if self.box_open and (block.after_break or lead_sentence(text)):
+        if self.box_open and (block.after_break or lead_sentence(text) or self.box_ends_without_break(text)):
             self.box_open = False
             while self.stack and self.stack[-1][1].kind in {"box", "table"}:
                 self.stack.pop()
@@ -267,6 +294,14 @@ class _Builder:
         label = f"{prefix} {lead}" if lead else f"{prefix} 第{count}段"
         unit_id = f"{slug}/p{count}" if slug else f"p{count}"
         self.emit(Kind.PARAGRAPH, label, text, unit_id)
+
+    def box_ends_without_break(self, text: str) -> bool:
+        """In text without blank lines nothing marks a box's end: after its first item, the box ends
+        at the first paragraph not shaped like an item (numbered, or a short name before a colon)."""
+        scope = self.scope()
+        if self.breaks or scope is None or scope.kind != "box" or scope.paragraphs == 0:
+            return False
+        return not (_ITEM_START.match(text) or _item_name(text))
 
     def clause(self, block: Block, text: str) -> None:
         number = chinese_number(block.number)
@@ -320,7 +355,9 @@ def parse_document(spec: DocumentSpec, raw: str) -> ParsedDocument:
         The repaired text, its units (in order, each text[start:end]) and its heading tree.
     """
     builder = _Builder(spec)
-    found = blocks(physical_lines(raw))
+    lines = physical_lines(raw)
+    builder.breaks = any(line.blank for line in lines)
+    found = blocks(lines)
     for index, block in enumerate(found):
         if block.kind == "table_body":
             following = found[index + 1] if index + 1 < len(found) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .repair import Line
+from .repair import Line, normalise_spaces
 
 _YEAR = re.compile(r"(\d)\s+(年)")
 _NUMERIC = re.compile(r"^[≥≤><＞＜约]?\s*[-\d.]+$")
@@ -107,6 +107,9 @@ def parse_table(lines: list[Line], note: str = "") -> Table:
     meaning = _NOTE_MEANING.match(note.strip())
     note_text = meaning.group(1) if meaning else ""
     segments = [segment for segment in _segments(lines) if segment.split()]
+    if any("\t" in segment for segment in segments):
+        # Cells separated by tabs (Word's plain text): an empty cell is a merged one or a blank, not nothing.
+        segments = table_rows([[normalise_spaces(cell) for cell in segment.split("\t")] for segment in segments])
     header: list[str] = []
     raw_rows: list[tuple[str, list[str]]] = []
     expected = 1
@@ -147,3 +150,32 @@ def _unnumbered(segments: list[str], note: str) -> Table:
         for number, cells in enumerate(body, start=1)
     )
     return Table(tuple(header), rows)
+
+
+def table_rows(rows: list[list[str | None]]) -> list[str]:
+    """One line per table row, cells joined by a space, merged cells kept in their columns.
+
+    A cell covered by a merged cell above (None, or empty under a cell the page break cut) is left
+    out while it leads the row after its number, as a printed table shows it (the parser inherits
+    leading cells from the row above); elsewhere it repeats the value above, so no value moves under
+    another header. Any other empty cell is shown as `—`.
+    """
+    out: list[str] = []
+    above: list[str] = []
+    for row in rows:
+        values: list[str] = []
+        cells: list[str] = []
+        leading = True
+        for index, cell in enumerate(row):
+            merged = cell is None or (cell == "" and index < len(above) and bool(above[index]) and leading and index > 0)
+            value = above[index] if merged and index < len(above) else (cell or "")
+            values.append(value)
+            if merged and leading and index > 0:
+                continue
+            if index > 0:
+                leading = False
+            cells.append(value or "—")
+        above = values
+        if any(values):
+            out.append(" ".join(cells))
+    return out

@@ -30,6 +30,7 @@ PARSER_MODULES = (
     "assistant.corpus.readers",
     "assistant.corpus.normalise",
     "assistant.corpus.layout",
+    "assistant.corpus.word",
     "assistant.corpus.repair",
     "assistant.corpus.headings",
     "assistant.corpus.structure",
