@@ -61,7 +61,18 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         f"documents embedded: {report.embedded}, vectors reused: {report.vectors_reused}.",
         file=sys.stderr,
     )
+    _print_recognised(settings)
     return 0
+
+
+def _print_recognised(settings: Settings) -> None:
+    """Per document, what the parser recognised (headings, clauses, 专栏, table rows), read from the built index."""
+    from .corpus.summary import describe
+    from .indexing.reuse import read_units, units_file
+    from .indexing.store import read_manifest
+
+    for entry in read_manifest(settings.index_dir).get("documents", []):
+        print(f"  {describe(entry['id'], read_units(units_file(settings.index_dir, entry['id'])))}", file=sys.stderr)
 
 
 def _batch(path: Path) -> list[dict]:
