@@ -130,6 +130,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_reply(reply) -> None:
+    if reply.short:
+        print(f"答：{reply.short}")
     print(reply.answer)
     if reply.query and reply.query != reply.question:
         print(f"（检索：{reply.query}）")

@@ -152,10 +152,11 @@ class Citation:
 class Reply:
     """What `Assistant.ask` returns.
 
-    `answer` carries [n] markers that point at `citations`; `found` is False when the documents
-    do not answer the question, and then `related` offers the nearest units; `query` is what was
-    actually searched after follow-up resolution; `notice` explains a fallback (e.g. the LLM
-    endpoint failed and the extractive answer is shown).
+    `answer` carries [n] markers that point at `citations`; `short` is the direct answer (a value,
+    a list, 是/否) or empty; `found` is False when the documents do not answer the question, and then
+    `related` offers the nearest units (and `citations`, if any, what the documents do say); `query` is
+    what was actually searched after follow-up resolution; `notice` explains a fallback (e.g. the LLM
+    endpoint failed and the extractive answer is shown) or what a question lacks.
     """
 
     question: str
@@ -165,12 +166,14 @@ class Reply:
     citations: tuple[Citation, ...] = ()
     related: tuple[Hit, ...] = ()
     notice: str = ""
+    short: str = ""
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "query": self.query,
             "answer": self.answer,
+            "short": self.short,
             "found": self.found,
             "citations": [citation.to_json() for citation in self.citations],
             "related": [hit.to_json() for hit in self.related],

@@ -9,19 +9,41 @@ from __future__ import annotations
 import re
 
 from ..config import Settings
+from ..corpus.headings import chinese_number
 from ..indexing.build import ensure_index
 from ..indexing.store import Index, load_index
-from ..records import Hit, Reply
+from ..records import Citation, Hit, Reply
 from ..search.retriever import Retriever
 from ..search.steering import SteeredRetriever
-from .composition import compose
+from . import intents
+from .analysis import Question, analyse
+from .answerability import Checker
+from .composition import Writer, _enumeration, _named_family, compose
 from .conversation import Resolution, Resolver
 from .evidence import Scorer
-from .question import Refusal, clean_question, shape_of, unmarked
+from .intents import Composed
+from .question import QuestionShape, Refusal, clean_question, sentences, shape_of, unmarked
 
 SEARCH_K = 8
+LONG_QUESTION = 60  # characters: a question this long is usually context pasted before the question asked
+ITEM_SENTENCES = 4  # sentences quoted when a follow-up asks for one item of an earlier list in full
+# "第一条具体怎么说？", "那第三项呢？": a follow-up that points at an item of the earlier answer.
+ORDINAL = re.compile(r"^(?:那么?|其中)?第([一二三四五六七八九十\d]+)(?:条|项|个|点|方面|部分)")
+QUESTION_CUE = re.compile(r"[？?]|多少|哪些|哪几|什么|怎么|如何|是否|吗|呢")
+# A refusal quotes what the documents do say when their best sentence matches the question this well.
+SAID_SCORE = 0.3
+MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
+PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”"
+UNCLEAR = "这个问题接着上文在问，但没有上文可循。请把问题说完整，例如：“沛县重点采煤沉陷区沉陷面积是多少？”"
+UNCLEAR_NOTICE = "问题缺少所指的对象（如“那沛县呢？”“它的面积是多少？”），请补充完整后再问。"
+FACT = QuestionShape("fact")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _enumerates(best) -> bool:
+    """True when the best sentence opens a list the general composer quotes whole ("…问题：一是…")."""
+    return len(_enumeration(best)) > 1
 
 
 class Assistant:
@@ -33,6 +55,7 @@ class Assistant:
         self.retriever = SteeredRetriever(Retriever(index))
         self.scorer = Scorer(index)
         self.resolver = Resolver(index)
+        self.checker = Checker(index, self.scorer)
         self._llm = None
 
     @classmethod
@@ -77,32 +100,130 @@ class Assistant:
         if doc:
             self.index.doc_range(doc)  # unknown ids fail loudly: it is a caller's mistake
         if not _WORDLIKE.search(text):
-            return Reply(
-                question=text,
-                query="",
-                answer="请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”",
-                found=False,
-            )
-        resolution = self.resolver.resolve(text, history)
-        hits = self.retriever.search(resolution.query, k=SEARCH_K, doc=doc)
-        shape = shape_of(resolution.focus or text, resolution.shown, self.retriever)
+            return Reply(question=text, query="", answer=PROMPT, found=False)
+        ordinal = ORDINAL.match(text)
+        if ordinal and history:
+            return self._nth_item(text, ordinal, history, doc)
+        resolution = self._asked_part(self.resolver.resolve(text, history))
+        if resolution.unclear:
+            return Reply(question=text, query=resolution.shown, answer=UNCLEAR, found=False, notice=UNCLEAR_NOTICE)
+        # a long question is read for the part it asks (its pasted context would set the units)
+        read = resolution.focus or (resolution.shown if len(text) > LONG_QUESTION and resolution.rewritten else text)
+        shape = shape_of(read, resolution.shown, self.retriever)
+        places = self.index.tokenizer.places(resolution.shown)
+        asked = analyse(resolution.query, resolution.focus or resolution.shown, self.retriever, places, doc, shape)
+        if asked.intent == "comparison" and doc is None:
+            return self._compare(text, resolution, asked)
+        # the document a question names is a constraint, not a preference
+        scope = doc or (asked.docs[0] if asked.docs else None)
+        hits = self.retriever.search(resolution.query, k=SEARCH_K, doc=scope)
         candidates = self.scorer.candidates(resolution.query, hits, shape, resolution.focus)
-        refusal = self.scorer.refusal(resolution.query, shape, candidates)
+        refusal = self.scorer.refusal(resolution.query, shape, candidates) or self.checker.refusal(asked, candidates)
         if refusal is not None:
-            return self._refuse(text, resolution.shown, hits, refusal)
-        answer, citations = compose(candidates, shape, self.index, resolution.query, resolution.focus)
-        reply = Reply(question=text, query=resolution.shown, answer=answer, found=True, citations=citations)
+            return self._refuse(text, resolution.shown, hits, refusal, candidates)
+        composed = self._compose(asked, candidates, resolution)
+        if not composed.found:
+            return self._refuse(text, resolution.shown, hits, Refusal(composed.answer.rstrip("。"), cite=True), candidates)
+        reply = Reply(
+            question=text, query=resolution.shown, answer=composed.answer, found=True, citations=composed.citations, short=composed.short
+        )
         if self.llm is not None:
             # the cited units first (a list answer may cite units outside the hits), then the other hits
-            units = {u.id: u for u in [*(c.unit for c in citations), *(h.unit for h in hits)]}
+            units = {u.id: u for u in [*(c.unit for c in composed.citations), *(h.unit for h in hits)]}
             reply = self.llm.rewrite(reply, list(units.values()))
         return reply
 
-    def _refuse(self, question: str, query: str, hits: list[Hit], refusal: Refusal) -> Reply:
+    def _asked_part(self, resolution: Resolution) -> Resolution:
+        """A long pasted question is answered for its last question sentence; the documents its context names stay named.
+
+        "我在写一份汇报材料，前面已经写了…。现在还要补一句：X和Y一共涉及多少人？" asks only the last sentence;
+        the figures quoted before it are context, not part of what is asked.
+        """
+        shown = resolution.shown
+        if len(shown) <= LONG_QUESTION or resolution.rewritten:
+            return resolution
+        parts = [p for p in re.split(r"(?<=[。！？?；;])", shown) if p.strip()]
+        asked = next((p for p in reversed(parts) if QUESTION_CUE.search(p)), parts[-1] if parts else shown)
+        asked = re.sub(r"^.{0,12}?[：:]", "", asked).strip() or asked
+        named = [d for d in self.index.documents if d.id in self.retriever.named_documents(shown)]
+        if len(named) >= 2 and len(self.retriever.named_documents(asked)) < 2:
+            asked = "、".join((d.aliases or (d.short,))[0] for d in named) + "：" + asked
+        return Resolution(asked, asked, True) if asked != shown else resolution
+
+    def _nth_item(self, text: str, ordinal: re.Match[str], history: list | tuple, doc: str | None) -> Reply:
+        """"第一条具体是怎么说的？" after a list: the nth item of the earlier answer, quoted more fully."""
+        earlier = self.ask(history[-1], list(history[:-1]), doc=doc)
+        number = chinese_number(ordinal.group(1))
+        if not earlier.found or not 1 <= number <= len(earlier.citations):
+            return Reply(question=text, query=text, answer=UNCLEAR, found=False, notice=UNCLEAR_NOTICE)
+        unit = earlier.citations[number - 1].unit
+        writer = Writer()
+        for sentence in sentences(unit.body)[:ITEM_SENTENCES]:
+            writer.quote(unit, sentence)
+        shown = f"{earlier.query}——{text}"
+        return Reply(question=text, query=shown, answer=writer.text(), found=True, citations=tuple(writer.citations), short=unit.label)
+
+    def _compose(self, asked: Question, candidates: list, resolution: Resolution) -> Composed:
+        """The answer by intent; the general composer when the intent's structure is not in the evidence."""
+        intent, index = asked.intent, self.index
+        family = _named_family(resolution.focus or resolution.query, candidates, index) if intent in ("count", "list") else []
+        special = None
+        if intent == "summary" or (intent == "list" and not family and not _enumerates(candidates[0])):
+            special = intents.summarise(asked, candidates, index, self.scorer)
+        elif intent == "table" or (intent in ("list", "count") and "指标" in asked.text):
+            special = intents.table_rows(asked, candidates, index, self.scorer)
+        elif intent == "count":
+            special = intents.count(asked, candidates, index, self.scorer, family)
+        elif intent in ("sum", "difference"):
+            special = intents.arithmetic(asked, candidates, self.index.tokenizer.places(" ".join(c.sentence for c in candidates[:30])))
+        if special is not None:
+            return special
+        answer, citations = compose(candidates, asked.shape, index, resolution.query, resolution.focus)
+        short = intents.direct(asked, answer, citations, self.scorer)
+        if asked.intent == "yesno":
+            # the direct answer opens the reply; its evidence follows in the same statement
+            answer = f"{short}。" + ("文件的表述是：" if short == "否" else "") + answer
+        return Composed(short, answer, citations)
+
+    def _compare(self, text: str, resolution: Resolution, asked: Question) -> Reply:
+        """A comparison: each document's part, searched in that document alone; a silent one says so."""
+        asked_text = resolution.focus or resolution.shown
+        topic = intents.comparison_topic(asked_text)
+        # searched and scored with all that is asked of the topic ("在组织领导上…建立什么机构"), judged by the topic
+        searched = intents.without_frame(asked_text)
+        named = self.retriever.named_documents(resolution.shown)
+        documents = [d for d in self.index.documents if d.id in named] if len(named) >= 2 else list(self.index.documents)
+        # each document's sentences from the cross-document search first (it takes turns between
+        # the documents), then, for a document with nothing on the topic there, from its own search
+        hits = self.retriever.search(resolution.query, k=SEARCH_K)
+        overall = self.scorer.candidates(searched, hits, FACT)
+        words = {w: self.scorer.idf(w) for w in dict.fromkeys(self.index.tokenizer.content_words(topic)) if not intents.is_frame(w)}
+        found = {}
+        for d in documents:
+            found[d.id] = [c for c in overall if c.unit.doc_id == d.id]
+            if not any(intents.speaks_of(c, words) for c in found[d.id]):
+                own = self.retriever.search(searched, k=SEARCH_K, doc=d.id)
+                found[d.id] += self.scorer.candidates(searched, own, FACT)
+        # with many documents and none named, only those that speak to the topic are compared
+        composed = intents.per_document(found, {d.id: d.short or d.title for d in documents}, words, silent=len(documents) <= MAX_SILENT)
+        if not composed.found:
+            hits = self.retriever.search(resolution.query, k=SEARCH_K)
+            return self._refuse(text, resolution.shown, hits, Refusal("两份文件都没有涉及该内容"), [])
+        return Reply(
+            question=text, query=resolution.shown, answer=composed.answer, found=True, citations=composed.citations, short=composed.short
+        )
+
+    def _refuse(self, question: str, query: str, hits: list[Hit], refusal: Refusal, candidates: list) -> Reply:
         related = tuple(hits[:3])
         lines = [f"文件中没有找到能回答这个问题的内容（{unmarked(refusal.reason)}）。", f"检索内容：{unmarked(query)}"]
         if not _CJK.search(query):
             lines.append("文件是中文的，请用中文提问，例如：“采煤沉陷区治理的目标是多少？”")
+        citations: tuple[Citation, ...] = ()
+        said = candidates[0] if refusal.cite and candidates and candidates[0].score >= SAID_SCORE else None
+        if said is not None:
+            # what the documents do say on it, cited, so the refusal can be checked too
+            citations = (Citation(1, said.unit, said.sentence.strip()),)
+            lines.append(f"文件提到的是：{said.sentence.strip()}[1]")
         if related:
             lines.append("以下条款可能相关：" + "；".join(f"《{h.unit.doc_title}》{h.unit.label}" for h in related) + "。")
-        return Reply(question=question, query=query, answer="\n".join(lines), found=False, related=related)
+        return Reply(question=question, query=query, answer="\n".join(lines), found=False, related=related, citations=citations)

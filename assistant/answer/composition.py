@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
 from ..records import Citation, Unit
-from .question import Candidate, QuestionShape, sentences, split_sentences
+from .question import LEAD_MAX, Candidate, QuestionShape, sentences, split_sentences
 
 if TYPE_CHECKING:
     from ..indexing.store import Index
@@ -24,7 +24,7 @@ MIN_LIST_UNITS = 2  # one unit under a heading is no list
 MIN_LIST_TITLE = 2  # a list question names its heading in full ("原则", "保障措施")
 
 
-class _Writer:
+class Writer:
     """Collects quoted sentences and numbers citations in order of first use."""
 
     def __init__(self) -> None:
@@ -46,10 +46,17 @@ class _Writer:
         return separator.join(self.parts)
 
 
-def _first_sentence(unit: Unit) -> str:
-    """The unit's opening sentence as printed: a lead ("坚持改革创新。") or a clause title."""
-    pieces = split_sentences(unit.body)
-    return pieces[0] if pieces else unit.body
+def first_sentences(unit: Unit) -> str:
+    """A list item as printed: its opening sentence, and the next one when the first is only a title.
+
+    "（十五）加强组织领导。" alone says nothing; with the sentence after it the item reads whole.
+    """
+    pieces = [p for p in split_sentences(unit.body) if p.strip()]
+    if not pieces:
+        return unit.body
+    if len(pieces) > 1 and len(squeeze(pieces[0])) <= LEAD_MAX:
+        return pieces[0] + pieces[1]
+    return pieces[0]
 
 
 def _named_family(query: str, candidates: list[Candidate], index: Index) -> list[Unit]:
@@ -67,17 +74,25 @@ def _named_family(query: str, candidates: list[Candidate], index: Index) -> list
     return []
 
 
+_ITEM = re.compile(r"^[一二三四五六七八九十]是|^\d+[.、．]|^[（(][一二三四五六七八九十\d]+[）)]|^[①-⑳]")
+_ANNOUNCES = re.compile(r"[：:]\s*(?:[一二三四五六七八九十]是|\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳])|[：:]$|一是")
+MAX_ITEMS = 12  # items of one enumeration quoted
+
+
 def _enumeration(best: Candidate) -> list[str]:
-    """A sentence announcing a list ("…问题：一是…") followed by the sentences that make the list."""
-    if not (best.sentence.endswith("：") or "一是" in best.sentence):
+    """A sentence announcing a list ("…问题：一是…", "…下列行为：（一）…；") and the sentences that make the list.
+
+    The list runs on while sentences open with an item mark, or while the one before ended with
+    "；" (items of a "：…；…；…。" list), and stops at the sentence that closes it.
+    """
+    if not _ANNOUNCES.search(best.sentence):
         return [best.sentence]
     following = sentences(best.unit.body)[best.order :]
     listed = [following[0]]
     for sentence in following[1:]:
-        if re.match(r"^[二三四五六七八九十]是|^\d+[.、]|^（[二三四五六七八九十\d]+）", sentence) and len(listed) < 8:
-            listed.append(sentence)
-        else:
+        if len(listed) >= MAX_ITEMS or not (_ITEM.match(sentence) or listed[-1].rstrip().endswith("；")):
             break
+        listed.append(sentence)
     return listed
 
 
@@ -96,7 +111,7 @@ def compose(
     Returns:
         (answer, citations); every sentence of the answer ends with the marker of its unit.
     """
-    writer = _Writer()
+    writer = Writer()
     if shape.kind == "cross":
         _per_document(candidates, index, writer)
         return writer.text().strip(), tuple(writer.citations)
@@ -107,7 +122,7 @@ def compose(
     return writer.text(), tuple(writer.citations)
 
 
-def _per_document(candidates: list[Candidate], index: Index, writer: _Writer) -> None:
+def _per_document(candidates: list[Candidate], index: Index, writer: Writer) -> None:
     """A comparison: each document's best sentence (and a second nearly as good), best document first, one line each."""
     best = candidates[0]
     titles = {d.id: d.short or d.title for d in index.documents}
@@ -129,12 +144,12 @@ def _per_document(candidates: list[Candidate], index: Index, writer: _Writer) ->
         writer.parts[-1] += "\n"
 
 
-def _listed(candidates: list[Candidate], index: Index, query: str, writer: _Writer) -> bool:
+def _listed(candidates: list[Candidate], index: Index, query: str, writer: Writer) -> bool:
     """A list: the units under the heading the question names, else the enumeration the best sentence opens; False for neither."""
     family = _named_family(query, candidates, index)
     if family:
         for unit in family:
-            writer.quote(unit, _first_sentence(unit))
+            writer.quote(unit, first_sentences(unit))
         return True
     best = candidates[0]
     listed = _enumeration(best)

@@ -36,6 +36,17 @@ class Resolution:
     rewritten: bool
     focus: str = ""  # the follow-up's own words when they were searched together with an earlier question
     context: str = ""  # the earlier question they were searched with
+    unclear: bool = False  # a follow-up with no earlier question to lean on: ask what is meant
+
+
+# A question that cannot stand alone: an elliptical "那沛县呢？" or one that opens by pointing back.
+_ELLIPTICAL = re.compile(r"^(?:那么?|还有|另外)?[^，。？?]{0,12}(?:呢|的呢)[？?！!。\s]*$")
+_POINTING = re.compile(r"^(?:那么?)?(?:它们|它|其中|其|这些|那些|上述|前述)")
+# "它的发展定位是什么？" after a question about a place: the pronoun stands for the earlier subject.
+_PRONOUN = re.compile(r"它们|它|该地|该区|该市|该县|这里|那里")
+# Where the subject of a question ends: at its first function word or question word.
+_SUBJECT_END = re.compile(r"的|是|有|在|要|将|如何|怎么|怎样|多少|哪|几|面积|人口|人数|户数|目标|定位|位于")
+_SUBJECT_FRAME = re.compile(r"^.{0,12}?(?:规划|意见|文件)(?:里|中|提出)?[，,、]?")
 
 
 def _strip(question: str) -> str:
@@ -70,12 +81,19 @@ def resolve(question: str, history: list[str], tokenizer: Tokenizer, documents: 
     """
     question = question.strip()
     earlier = [h for h in history if h and h.strip()][-MAX_TURNS:]
-    if not earlier or not is_follow_up(question, tokenizer):
+    if not earlier:
+        return Resolution(question, question, False, unclear=needs_context(question))
+    if not is_follow_up(question, tokenizer):
         return Resolution(question, question, False)
     previous = resolve(earlier[-1], earlier[:-1], tokenizer, documents).shown
     base = _strip(previous)
     focus = _LEADING.sub("", _strip(question))
     focus = re.sub(r"(的呢|呢|怎么样|如何)$", "", focus).strip()
+    subject = subject_of(base, tokenizer, documents)
+    if subject and _PRONOUN.search(focus):
+        # a pronoun takes the earlier subject and the question keeps its own intent
+        whole = _PRONOUN.sub(subject, focus, count=1) + "？"
+        return Resolution(whole, whole, True)
 
     new, old = _kinds(focus, tokenizer), _kinds(base, tokenizer)
     # Places that name a whole document ("江苏") frame the question; they are not what is swapped.
@@ -95,6 +113,28 @@ def resolve(question: str, history: list[str], tokenizer: Tokenizer, documents: 
     # The follow-up's own words lead; the earlier question supplies the topic.
     shown = f"{base}——{_strip(question)}？"
     return Resolution(f"{focus} {focus} {base}", shown, True, focus=focus, context=base)
+
+
+def needs_context(question: str) -> bool:
+    """True for a question that leans on an earlier one it does not have ("那沛县呢？", "它的面积是多少？")."""
+    text = question.strip()
+    return bool(_ELLIPTICAL.match(text) or _POINTING.match(text))
+
+
+def subject_of(question: str, tokenizer: Tokenizer, documents: frozenset[str] = frozenset()) -> str:
+    """What an earlier question was about, when it named a place: "徐州经开区大黄山独立工矿区面积有多大" -> the 工矿区.
+
+    Only a question about a place has a subject a pronoun can stand for; others return "".
+    """
+    places = [p for p in tokenizer.places(question) if p not in documents]
+    if not places:
+        return ""
+    text = _SUBJECT_FRAME.sub("", question)
+    start = text.find(places[0])
+    if start < 0:
+        return ""
+    end = _SUBJECT_END.search(text, start + len(places[0]))
+    return text[start : end.start() if end else len(text)].strip("，,。？? ")
 
 
 def document_words(index: Index) -> frozenset[str]:

@@ -126,8 +126,11 @@ class Scorer:
                 own = set(self.tokenizer.tokens(sentence))
                 score = OWN_SHARE * self.coverage(weights, own) + (1 - OWN_SHARE) * self.coverage(weights, own | context)
                 score += RANK_BONUS / (rank + 1) + shape.bonus(sentence)
-                # A question about a place wants the sentence about that place, not its neighbours.
+                # A question about a place wants the sentence about that place, not its neighbours; one
+                # about several places ("X和Y…", "X比Y…") is answered by sentences that each name one.
                 missing = [p for p in places if p not in heading_places and p not in squeeze(sentence)]
+                if len(places) >= 2 and len(missing) < len(places):
+                    missing = []
                 score -= PLACE_PENALTY * len(missing)
                 found.append(Candidate(hit.unit, sentence, score, rank, order))
         return sorted(found, key=lambda c: (-c.score, c.rank, c.order))
@@ -159,12 +162,14 @@ class Scorer:
             if not any(self.mentions(u, place) for u in top_units):
                 return Refusal(f"没有找到关于“{place}”的相关表述")
         if shape.units:
+            # a question about several places ("贾汪区和沛县…") is answered by sentences that each name one
+            about_all = all if len(places) < 2 else any
             about = [
                 c
                 for c in candidates[:TOP_UNITS]
-                if all(self.mentions(c.unit, p) and (p in squeeze(c.sentence) or p not in squeeze(c.unit.body)) for p in places)
+                if about_all(self.mentions(c.unit, p) and (p in squeeze(c.sentence) or p not in squeeze(c.unit.body)) for p in places)
             ]
             # the number must come in a sentence that is about the question, not just any number
             if not any(shape.has_quantity(c.sentence) and c.score >= QUANTITY_SCORE for c in (about or candidates)[:QUANTITY_DEPTH]):
-                return Refusal("文件中没有给出所问的数字")
+                return Refusal("文件中没有给出所问的数字", cite=True)
         return None

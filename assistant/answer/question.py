@@ -31,8 +31,10 @@ _NUMERIC = re.compile(r"多少|几[个项处家户年倍成]|多大|多长|多�
 _LIST = re.compile(r"哪些|哪几|有什么|包括什么|包括哪|分为|几个方面|几类|主要内容|各有|都有|列举|措施|原则")
 _TABLE = re.compile(r"表\s*\d|指标")
 # asked quantity -> units a sentence must show next to a number
+# (the money nouns after 多少 ask for an amount in 元: "多少中央补助资金")
 _QUANTITIES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
-    (re.compile(r"多少钱|多少元|亿元|万元|价格|工资|收入是多少|资金是多少"), ("元",)),
+    (re.compile(r"多少钱|多少元|亿元|万元|价格|工资|收入是多少|资金是多少|多少\w{0,6}(?:资金|经费|投资|补助|补贴|拨款)"), ("元",)),
+    (re.compile(r"百分点"), ("%", "个百分点")),
     (re.compile(r"多少吨|亿吨|万吨"), ("吨",)),
     (re.compile(r"多少人|人口|人数"), ("人",)),
     (re.compile(r"多少户|户数"), ("户",)),
@@ -42,7 +44,7 @@ _QUANTITIES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"多少套"), ("套",)),
     (re.compile(r"多少处"), ("处",)),
     (re.compile(r"多少家"), ("家",)),
-    (re.compile(r"多少个"), ("个",)),
+    (re.compile(r"多少个(?!百分点)"), ("个",)),
 ]
 _NUMBER = r"[≥≤约近]?\d[\d.,，]*\s*(?:万|亿)?(?:余|多)?"
 # What a sentence earns for giving what its question's shape asks for: the asked quantity with its
@@ -77,9 +79,14 @@ def unmarked(text: str) -> str:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a question was not answered, in words for the reply."""
+    """Why a question was not answered, in words for the reply.
+
+    `cite` when the documents do speak of what was asked but not of the asked detail (a year, a
+    figure, a premise): the reply then quotes what they do say, so the refusal can be checked too.
+    """
 
     reason: str
+    cite: bool = False
 
 
 @dataclass(frozen=True)

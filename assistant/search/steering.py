@@ -10,7 +10,9 @@ the caller filters by document.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
+from ..corpus.repair import squeeze
 from ..records import Hit
 from .retriever import CANDIDATES, Mode, Ranked, Retriever
 
@@ -19,6 +21,7 @@ from .retriever import CANDIDATES, Mode, Ranked, Retriever
 MIN_HEADING = 4
 # A heading with more units than this is a chapter, not a list the question asks for.
 MAX_FAMILY = 8
+MIN_NAME = 4  # a short name or title shorter than this is a word, not a document's name
 # Share of the best score given to units of the one document the question names.
 DOC_BONUS = 0.3
 # "两份文件分别怎么说", "对比", "异同": the question wants each document's part.
@@ -56,8 +59,24 @@ class SteeredRetriever:
         return [self.core.hits(ranked, k) for ranked in rankings]
 
     def named_documents(self, query: str) -> list[str]:
-        """Ids of the documents a question names by one of their aliases."""
-        return [d.id for d in self.index.documents if any(alias in query for alias in d.aliases)]
+        """Ids of the documents a question names by one of their aliases, its short name or its title."""
+        wanted = squeeze(query).replace("“", "").replace("”", "").replace("《", "").replace("》", "")
+        return [doc_id for doc_id, names in self._names if any(name in wanted for name in names)]
+
+    @cached_property
+    def _names(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Per document, the names a question may call it by (white space and quotation marks removed)."""
+
+        def plain(name: str) -> str:
+            return squeeze(name).replace("“", "").replace("”", "")
+
+        found = []
+        for d in self.index.documents:
+            title = plain(d.title)
+            undated = re.sub(r"[（(][^（）()]*\d{4}[^（）()]*[）)]$", "", title)  # "…行动计划（2024—2026年）"
+            names = {plain(a) for a in d.aliases} | {t for t in (plain(d.short), title, undated) if len(t) >= MIN_NAME}
+            found.append((d.id, tuple(sorted(n for n in names if n))))
+        return found
 
     def is_cross(self, query: str) -> bool:
         """True when the question asks what several documents say."""

@@ -77,7 +77,7 @@ def reply_messages(reply: Reply) -> list[dict]:
     """
     answer = _markers(escape_markdown(reply.answer))
     if reply.found:
-        parts = [answer]
+        parts = [f"**{escape_markdown(reply.short)}**", answer] if reply.short else [answer]
         if reply.query and reply.query != reply.question:
             parts.append(f'<span class="searched">检索：{escape_markdown(reply.query)}</span>')
     else:

@@ -2,7 +2,7 @@
 
 import json
 
-from assistant.answer.conversation import is_follow_up, resolve
+from assistant.answer.conversation import document_words, is_follow_up, resolve
 
 
 def test_a_place_replaces_the_place_of_the_earlier_question(index):
@@ -36,7 +36,7 @@ def test_follow_up_detection(index):
 
 
 def test_the_followup_is_searched_with_its_topic(retriever, index):
-    r = resolve("它们的面积分别是多少？", ["江苏有哪几个独立工矿区？"], index.tokenizer)
+    r = resolve("它们的面积分别是多少？", ["江苏有哪几个独立工矿区？"], index.tokenizer, document_words(index))
     top = [h.unit.id for h in retriever.search(r.query, k=3)]
     assert "jiangsu/box1/9" in top
 

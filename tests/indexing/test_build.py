@@ -145,7 +145,9 @@ def test_the_cli_says_what_was_parsed_and_what_was_reused(workspace, capsys):
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].startswith(f"Built {workspace.index_dir}: 2 documents, 168 units (131 searchable), embedder local, in ")
     assert lines[1:] == [
-        "Documents parsed: 1, unchanged and reused: 1; trained the local embedder; documents embedded: 2, vectors reused: 0."
+        "Documents parsed: 1, unchanged and reused: 1; trained the local embedder; documents embedded: 2, vectors reused: 0.",
+        "  coal: 46 units — 9 headings, 15 clauses, 0 专栏 (0 items), 0 table rows, 22 paragraphs",
+        "  jiangsu: 122 units — 28 headings, 0 clauses, 6 专栏 (29 items), 12 table rows, 52 paragraphs",
     ]
 
 

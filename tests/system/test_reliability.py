@@ -44,7 +44,14 @@ from assistant.ui.handlers import ask_json, rate, respond
 ROOT = Path(__file__).resolve().parents[2]
 BOUND = 5.0  # seconds any one question may take, generously
 QUESTION = "老矿区转型发展的发展原则有哪些？"
-PRINCIPLES = "坚持以矿工为中心。[1]坚持改革创新。[2]坚持统筹谋划。[3]坚持绿色低碳发展。[4]坚持数字赋能转型。[5]"
+# each principle quoted whole: its lead and the sentence that says what it means
+PRINCIPLES = (
+    "坚持以矿工为中心。坚持把矿工的幸福感、获得感、安全感放在首位，提高职工收入水平，优化收入分配结构，开发更多就业岗位，提高就业创业质量，改善工作场所环境和条件，提高职业安全健康水平，健全多层次社会保障体系，让转型发展成果更多惠及广大矿工。[1]"
+    "坚持改革创新。坚定不移深化改革，加快形成同市场有效对接、充满内在活力的新体制机制，提高矿区资源配置效率。[2]"
+    "坚持统筹谋划。立足矿区实际、着眼长远发展，遵循经济社会发展规律和企业发展规律，以需求为导向，尽力而为、量力而行，有所为有所不为，稳步推进老矿区现代化产业体系建设，使老矿区发展与经济发展阶段相适应、与区域发展进程相协调，不断推动老矿区高质量发展取得阶段性成果。[3]"
+    "坚持绿色低碳发展。树立尊重自然、顺应自然、保护自然的发展理念，持续压减淘汰落后产能、发展先进产能，推进清洁生产，发展循环经济，推广应用先进节能减排技术，加强煤炭资源节约和综合利用，建设绿色低碳循环经济体系，促进矿区与自然和谐共生、与生态协调发展。[4]"
+    "坚持数字赋能转型。突出数字技术、智能技术牵引、支撑作用，深化数字技术、智能技术在矿区的集成应用，利用互联网、物联网、大数据、云计算、人工智能等先进技术，培育发展新业态新模式，推动煤炭经济向绿色化、网络化、智能化、服务化转变，提高老矿区经济发展质量和效益。[5]"
+)
 PRINCIPLE_IDS = [f"coal/5/p{n}" for n in range(1, 6)]
 PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”"
 IN_CHINESE = "文件是中文的，请用中文提问，例如：“采煤沉陷区治理的目标是多少？”"
@@ -299,7 +306,8 @@ def test_any_text_and_history_get_a_reply_whose_quotes_and_markers_hold(assistan
     markers = sorted({int(n) for n in re.findall(r"\[(\d+)\]", reply.answer)})
     assert markers == [c.ref for c in reply.citations] == list(range(1, len(reply.citations) + 1))
     assert all(c.quote and c.quote in c.unit.body for c in reply.citations)
-    assert reply.found == bool(reply.citations)
+    # an answer cites; a refusal cites at most what the documents do say on it
+    assert reply.found == bool(reply.citations) or (not reply.found and len(reply.citations) == 1 and "文件提到的是：" in reply.answer)
     assert len(reply.query) <= 3 * MAX_QUESTION  # a follow-up is searched with its earlier question
 
 

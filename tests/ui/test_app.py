@@ -69,8 +69,8 @@ def test_ask_takes_chat_messages_as_history_in_either_content_form(client):
 
 
 def test_ask_honours_the_document_filter(client):
-    both = client.predict("两份文件在人才方面分别怎么说？", [], None, api_name="/ask")
-    coal = client.predict("两份文件在人才方面分别怎么说？", [], "coal", api_name="/ask")
+    both = client.predict("两份文件在组织领导方面分别怎么说？", [], None, api_name="/ask")
+    coal = client.predict("两份文件在组织领导方面分别怎么说？", [], "coal", api_name="/ask")
     assert {c["doc_id"] for c in both["citations"]} == {"coal", "jiangsu"}
     assert coal["citations"]
     assert {c["doc_id"] for c in coal["citations"]} == {"coal"}

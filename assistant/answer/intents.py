@@ -1,0 +1,535 @@
+"""Intents: answers shaped by what the question asks — a section's points, every qualifying table row,
+a count, a sum or difference with its calculation, one part per document, a direct 是/否 or value.
+
+Each composer returns a `Composed` answer or None when the question's structure is not there (no
+section, no table, no figures), and the general composer (composition.py) answers instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..corpus.headings import heading_title
+from ..corpus.repair import squeeze
+from ..records import Citation, Kind, Unit
+from .analysis import Question
+from .composition import Writer, first_sentences
+from .question import Candidate
+
+if TYPE_CHECKING:
+    from ..indexing.store import Index
+    from .evidence import Scorer
+
+# A figure with its unit: "5.9万人", "92.9平方公里", "≥13000户", "60%".
+_FIGURE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>万|亿)?\s*(?P<unit>平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%)")
+_MAGNITUDE = {"": 1.0, "万": 1e4, "亿": 1e8}
+# Words of a table question that name the table or its columns rather than filter its rows.
+COLUMN_WORDS = ("目标", "实际", "数值", "指标", "单位", "年份")
+TABLE_WORDS = frozenset(
+    {
+        "指标", "表", "项", "类", "类别", "哪些", "属于", "目标", "实际", "年", "数", "数量",
+        "有", "多少", "一共", "几", "共有", "列", "列出", "包括", "规划", "序号", "单位", "其中",
+        "具体"
+    }
+)
+_ITEM_START = re.compile(r"^[一二三四五六七八九十]是|^\d+[.、．]|^[（(][一二三四五六七八九十\d]+[）)]")
+# Words of a yes/no question that frame its claim rather than make it.
+_CLAIM_FRAME = frozenset(
+    {"是否", "是不是", "属于", "提出", "提到", "要求", "规定", "明确", "文件", "规划", "意见", "指导", "有没有", "能否", "可以"}
+)
+_QUESTION_FRAME = frozenset(
+    {"什么", "分别", "各", "是", "中", "里", "请问", "文件", "规划", "意见", "分为", "包括", "包含", "属于", "类别"}
+)
+# A property a table is asked by that the documents never use is named, and the question refused; a
+# two-character word that is missing is more often the question's own verb ("分为") than a property.
+MIN_PROPERTY = 3
+NO_FIGURE = re.compile(r"没有(?:给出)?(?:具体)?(?:数值|数字|数据)|未(?:给出)?(?:量化|具体数值)|不是具体数值|没有量化")
+THRESHOLD = re.compile(r"(?P<op>超过|大于|高于|多于|不少于|不低于|低于|少于|小于|不足|不到)\s*(?P<num>\d+(?:\.\d+)?)")
+DECREASE = re.compile(r"下降|低于|减少|降低|少于|回落|小于")
+INCREASE = re.compile(r"提高|增长|高于|增加|提升|超过|大于")
+MAX_POINTS = 12  # a summary lists at most this many points of its section
+SECTION_BAR = 0.3  # share of the question's focus weight a heading title must cover to be the section summarised
+RANK_STEP = 0.01  # between headings whose titles cover the question alike, the one above the better hit wins
+UNRANKED = 25  # the rank given to a heading none of whose units was retrieved
+COMPARE_BAR = 0.3  # a document's best sentence must score this to count as addressing a compared topic
+TOPIC_SHARE = 0.34  # ... and hold this share of the topic's words (by weight; one word of a two-word "或" topic)
+_COMPARE_FRAME = re.compile(
+    r"这?两(?:份|个|部)(?:文件|规划|意见)?|两者|二者|双方|分别|各自|都|对比|比较|异同|有何|不同|相同|怎么说|说了什么|有什么|哪些"
+)
+
+
+_GENERIC_HEADS = re.compile(r"措施|举措|任务|工作|内容|方面|情况|问题|要求|有关|相关|主要|重点|具体")
+_COMPARE_VERBS = re.compile(r"提出|提到|规定|明确|要求|目标|成效|举措|做法|安排|部署|怎么|什么|如何|各自|分别|展开|期间")
+_ABOUT = re.compile(r"在(.+?)(?:方面|领域|问题上|工作上|上(?=[，,、]))")
+
+
+@dataclass(frozen=True)
+class Composed:
+    """An answer: the direct answer, the cited text, its citations; `found` False when the documents lack it."""
+
+    short: str
+    answer: str
+    citations: tuple[Citation, ...]
+    found: bool = True
+
+
+def _done(short: str, writer: Writer, lead: str = "", separator: str = "") -> Composed:
+    return Composed(short, lead + writer.text(separator), tuple(writer.citations))
+
+
+def figures(text: str) -> list[tuple[float, str, str]]:
+    """Every figure of a text: (value in plain units, unit, as printed)."""
+    return [(float(m["num"]) * _MAGNITUDE[m["mag"] or ""], m["unit"], m.group(0)) for m in _FIGURE.finditer(text)]
+
+
+def number(value: float) -> str:
+    """A value as a person writes it: no trailing zeros."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def amount(value: float, unit: str, in_wan: bool) -> str:
+    """A figure with its unit, in 万 when the figures it came from were."""
+    return f"{number(value / 1e4)}万{unit}" if in_wan else f"{number(value)}{unit}"
+
+
+# -- summary ---------------------------------------------------------------------------------------
+
+
+def summarise(question: Question, candidates: list[Candidate], index: Index, scorer: Scorer) -> Composed | None:
+    """A section's own points: its sub-headings, or the lead sentences of its paragraphs and clauses."""
+    section = _section(question, candidates, index, scorer)
+    if section is None:
+        return None
+    below = [u for u in index.units if u.doc_id == section.doc_id and u.path[: len(section.path) + 1] == (*section.path, section.text)]
+    headings = [u for u in below if u.kind == Kind.HEADING and u.path == (*section.path, section.text) and not u.label.endswith("表头")]
+    points = headings if len(headings) >= 2 else [u for u in below if u.kind != Kind.HEADING and u.path == (*section.path, section.text)]
+    points = [u for u in points if u.kind != Kind.HEADING or u.text != section.text][:MAX_POINTS]
+    if not points:
+        return None
+    writer = Writer()
+    for unit in points:
+        writer.quote(unit, unit.text if unit.kind == Kind.HEADING else first_sentences(unit))
+    title = heading_title(section.text)
+    return _done(f"{title}共{len(points)}个方面", writer, f"“{title}”包括{len(points)}个方面：")
+
+
+def _section(question: Question, candidates: list[Candidate], index: Index, scorer: Scorer) -> Unit | None:
+    """The heading the question asks to summarise: named by a pointer (第三章), else the best-covered heading above the hits."""
+    headings = [u for u in index.units if u.kind == Kind.HEADING and (not question.docs or u.doc_id in question.docs)]
+    for pointer in question.pointers:
+        named = [u for u in headings if squeeze(u.text).startswith(pointer) and not u.label.endswith("表头")]
+        if named:
+            return named[0]
+    # "保障措施" asks for the 保障 section: generic head nouns say what kind of answer, not which section
+    topic = _GENERIC_HEADS.sub("", question.focus) or question.focus or question.text
+    weights = scorer.weights(topic)
+    rank: dict[tuple[str, tuple[str, ...]], int] = {}
+    for position, candidate in enumerate(candidates[:20]):
+        for depth in range(1, len(candidate.unit.path) + 1):
+            rank.setdefault((candidate.unit.doc_id, candidate.unit.path[:depth]), position)
+    best, best_score = None, SECTION_BAR
+    for unit in headings:
+        key = (unit.doc_id, (*unit.path, unit.text))
+        title = heading_title(unit.text)
+        if not title or unit.label.endswith("表头"):
+            continue
+        score = scorer.coverage(weights, set(scorer.tokenizer.tokens(title))) - RANK_STEP * rank.get(key, UNRANKED)
+        if score > best_score:
+            best, best_score = unit, score
+    return best
+
+
+# -- tables ----------------------------------------------------------------------------------------
+
+
+def table_rows(question: Question, candidates: list[Candidate], index: Index, scorer: Scorer) -> Composed | None:
+    """Every row of the table asked about that meets the question's filter, counted."""
+    table = _table(question, candidates, index)
+    if table is None:
+        return None
+    rows = [u for u in index.rows if u.kind == Kind.TABLE_ROW and u.doc_id == table.doc_id and u.path == (*table.path, table.text)]
+    # the question's own words (its focus is squeezed, and gluing words makes jieba see new ones)
+    words = [w for w in scorer.tokenizer.content_words(question.text) if w not in TABLE_WORDS and w not in squeeze(table.text)]
+    words = [w for w in words if w not in _QUESTION_FRAME and "几" not in w and "哪" not in w and not any(c in w for c in COLUMN_WORDS)]
+    words = [w for w in words if not any(w in term for term in _quoted(question.text)) and not THRESHOLD.search(w)]
+    words = [w for w in words if len(w) >= 2 and not NO_FIGURE.search(w) and w not in ("没有", "给出", "具体", "超过")]
+    words = [w for w in words if not re.fullmatch(r"\d+年?", w) and not DECREASE.fullmatch(w) and not INCREASE.fullmatch(w)]
+    missing = [w for w in words if not any(w in squeeze(row.body) for row in rows)]
+    unknown = [w for w in missing if squeeze(w) not in scorer.corpus and len(w) >= MIN_PROPERTY]
+    if unknown:  # the table is asked by a property the documents never give ("约束性")
+        said = f"{heading_title(table.text) or table.text}中没有“{'、'.join(unknown)}”的内容"
+        return Composed("", said + "。", (), found=False)
+    if missing and len(missing) == len(words):
+        return None  # the question filters by something the rows do not show: the general answer
+    chosen = [row for row in rows if all(w in squeeze(row.body) for w in words if w not in missing)]
+    chosen = [row for row in chosen if all(term in row.body for term in _quoted(question.text))]
+    chosen = _by_values(question.text, chosen)
+    if not chosen:
+        return None
+    writer = Writer()
+    for row in chosen:
+        writer.quote(row, row.body)
+    names = "、".join(_row_name(row) for row in chosen)
+    return _done(f"共{len(chosen)}项：{names}", writer, f"符合的指标共{len(chosen)}项：", "\n")
+
+
+def _quoted(text: str) -> list[str]:
+    """Terms a question puts in quotation marks ("带“≥”号"): they are meant literally."""
+    return [t for t in re.findall(r"[“\"「]([^”\"」]{1,12})[”\"」]", text) if t.strip()]
+
+
+def _by_values(text: str, rows: list[Unit]) -> list[Unit]:
+    """Rows filtered by what the question says of their values: a unit, no figure, above or below a number, rising or falling."""
+    unit = re.search(r"(?:单位(?:是|为)|以)[“\"]?([^“”\"，。？?为的]{1,4}?)[”\"]?(?:为单位|的)", text)
+    if unit:
+        wanted = unit.group(1)
+        rows = [row for row in rows if any(found[1] == wanted or found[2].endswith(wanted) for found in figures(_values(row)))]
+    if NO_FIGURE.search(text):
+        return [row for row in rows if not figures(_values(row).split("，")[-1])]
+    threshold = THRESHOLD.search(text)
+    if threshold:
+        # the target column when the words before the number speak of the target, else the first (baseline) one
+        limit, column = float(threshold.group("num")), -1 if "目标" in text[: threshold.start()] else 0
+        above = not re.match(r"低于|少于|小于|不足|不到", threshold.group("op"))
+        kept = []
+        for row in rows:
+            found = figures(_values(row))
+            if len(found) >= 2 or (found and column == 0):
+                value = found[column][0]
+                if (value > limit) if above else (value < limit):
+                    kept.append(row)
+        return kept
+    trend = DECREASE.search(text) or INCREASE.search(text)
+    if trend and not any(trend.group(0) in squeeze(row.body) for row in rows):
+        return [row for row in rows if _moves(row, bool(DECREASE.search(text)))]
+    return rows
+
+
+def _values(row: Unit) -> str:
+    """The values part of a rendered row ("…：2020年实际 25%，2025年目标 60%（类别：…）")."""
+    return re.sub(r"（[^（）]*：[^（）]*）$", "", row.body.split("：", 1)[-1])
+
+
+def _table(question: Question, candidates: list[Candidate], index: Index) -> Unit | None:
+    """The table's heading unit: the one a pointer names (表1), else the table of the best-ranked row among the candidates."""
+    tables = [u for u in index.units if u.kind == Kind.HEADING and re.match(r"表\s*\d", u.text) and not u.label.endswith("表头")]
+    tables = [u for u in tables if not question.docs or u.doc_id in question.docs]
+    for pointer in question.pointers:
+        named = [u for u in tables if squeeze(u.text).startswith(pointer)]
+        if named:
+            return named[0]
+    for candidate in candidates:
+        if candidate.unit.kind == Kind.TABLE_ROW:
+            return next((t for t in tables if t.doc_id == candidate.unit.doc_id and (*t.path, t.text) == candidate.unit.path), None)
+    return None
+
+
+def _row_name(row: Unit) -> str:
+    return re.sub(r"^表\s*\d+\s*第\s*\d+\s*项\s*", "", row.label)
+
+
+def _moves(row: Unit, falling: bool) -> bool:
+    """True when the row's last figure is below (falling) or above its first one, in the same unit."""
+    found = figures(_values(row))
+    if len(found) < 2 or found[0][1] != found[-1][1]:
+        return False
+    return found[-1][0] < found[0][0] if falling else found[-1][0] > found[0][0]
+
+
+# -- counts ----------------------------------------------------------------------------------------
+
+
+STRUCTURES = {"专栏": r"^专栏\s*\d", "表": r"^表\s*\d", "章": r"^第[一二三四五六七八九十\d]+章", "节": r"^第[一二三四五六七八九十\d]+节"}
+_COUNTED_NOUN = re.compile(r"(?:几|多少)(?:个|项|条|类|处|座|家|所)([\u4e00-\u9fff]{2,12}?)(?:[？?，,。]|$|的|是|分别|有哪)")
+_COUNTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:一共|共|总共)?有(?:几|多少)(?:个|项|条|类|处|座|家|所)")
+
+
+def count(question: Question, candidates: list[Candidate], index: Index, scorer: Scorer, family: list[Unit]) -> Composed | None:
+    """How many: headings of a kind, table rows, the units under a named heading or section, or the things a clause lists."""
+    noun = counted_noun(question.text)
+    if _states_count(question.text, noun, candidates):
+        return None  # the documents print the number ("等7座废弃露采矿山"): the general answer quotes it
+    structural = _structures(question, index, noun)
+    if structural is not None:
+        return structural
+    if "指标" in question.text or (question.pointers and question.pointers[0].startswith("表")):
+        counted = table_rows(question, candidates, index, scorer)
+        if counted is not None:
+            return counted
+    listed = family or _enumerated(candidates[0])
+    if len(listed) >= 2:
+        return _counted(listed, candidates[0])
+    named = _named_in_clause(candidates, noun)
+    if named is not None:
+        return named
+    summary = summarise(question, candidates, index, scorer)
+    if summary is not None:
+        return summary
+    return None
+
+
+def _states_count(text: str, noun: str, candidates: list[Candidate]) -> bool:
+    """True when a top sentence gives the count itself: a figure with the question's classifier before what is counted."""
+    classifier = re.search(r"(?:几|多少)(个|项|条|类|处|座|家|所|种|批)", text)
+    if not classifier or not noun:
+        return False
+    head = noun[-2:]
+    pattern = re.compile(rf"(?:\d+|[一二三四五六七八九十两]+){classifier.group(1)}[\u4e00-\u9fff]{{0,6}}{re.escape(head)}")
+    return any(pattern.search(c.sentence) for c in candidates[:3])
+
+
+def counted_noun(text: str) -> str:
+    """What a count question counts: "专栏1列出了几个独立工矿区" -> "独立工矿区"."""
+    found = _COUNTED_NOUN.search(text) or _COUNTED_BEFORE.search(text)
+    noun = re.sub(r"[啊呀呢吧吗嘛哦]+$", "", found.group(1)) if found else ""
+    return re.sub(r"^(?:的|了|列出|列了|提出|一共|共|共有|总共|规划|文件)+", "", noun)
+
+
+def _structures(question: Question, index: Index, noun: str) -> Composed | None:
+    """A count of the document's own structure: its 专栏, tables, chapters, sections or articles (第X条)."""
+    docs = question.docs or tuple(d.id for d in index.documents)
+    if len(docs) != 1:
+        return None
+    if noun in STRUCTURES or noun.endswith(tuple(STRUCTURES)):
+        kind = next(k for k in STRUCTURES if noun.endswith(k))
+        units = [u for u in index.units if u.doc_id == docs[0] and u.kind == Kind.HEADING and re.match(STRUCTURES[kind], u.text)]
+    elif re.search(r"(?:几|多少)条", question.text) and not noun:
+        units = [u for u in index.units if u.doc_id == docs[0] and re.match(r"^第[一二三四五六七八九十百\d]+条", u.label)]
+    else:
+        return None
+    if not units:
+        return None
+    writer = Writer()
+    for unit in units[:MAX_POINTS]:
+        writer.quote(unit, unit.text if unit.kind == Kind.HEADING else first_sentences(unit))
+    return _done(f"共{len(units)}个", writer, f"共{len(units)}个：")
+
+
+def _enumerated(best: Candidate) -> list[str]:
+    from .composition import _enumeration
+
+    listed = _enumeration(best)
+    return listed[1:] if len(listed) > 2 and not _ITEM_START.match(listed[0]) and listed[0].rstrip().endswith("：") else listed
+
+
+def _counted(listed: list, best: Candidate) -> Composed:
+    writer = Writer()
+    for item in listed:
+        if isinstance(item, Unit):
+            writer.quote(item, first_sentences(item))
+        else:
+            writer.quote(best.unit, item)
+    return _done(f"共{len(listed)}项", writer, f"共{len(listed)}项：")
+
+
+def _named_in_clause(candidates: list[Candidate], noun: str) -> Composed | None:
+    """The things of one kind a clause names, counted: each part of it that names the noun ("贾汪区重点采煤沉陷区…")."""
+    if not noun:
+        return None
+    head = re.sub(r"^.*?([\u4e00-\u9fff]{2})$", r"\1", noun)
+    for candidate in candidates[:8]:
+        body = re.sub(r"^[^：]{1,20}：", "", candidate.unit.body)
+        parts = [p for p in re.split(r"[。；，、]", body) if p.strip()]
+        for wanted in (noun, head):
+            named = [p for p in parts if wanted in p and squeeze(p) != wanted]
+            if len(named) >= 2:
+                writer = Writer()
+                writer.quote(candidate.unit, candidate.unit.body)
+                return _done(f"共{len(named)}个", writer, f"共{len(named)}个：")
+    return None
+
+
+# -- sums and differences --------------------------------------------------------------------------
+
+
+def arithmetic(question: Question, candidates: list[Candidate], places: list[str]) -> Composed | None:
+    """A sum or difference of figures the documents give, with the figures quoted and the calculation shown.
+
+    The things added or compared are the parts of the question around 和、与、及、比 ("贾汪区和沛县…",
+    "村道拓宽比县乡道改造多多少"); each is found in a sentence by the longest run of its words, and
+    its figure is the first in the asked unit after it. Without such parts, a difference takes the
+    two figures of the best sentence that has two (a baseline and a target), and a sum adds the
+    figures of every part of the best clause that names what is counted ("三个重点采煤沉陷区…合计").
+    """
+    units = ("%",) if "百分点" in question.text else question.shape.units
+    parts = _operands(question.text)
+    terms = [_figure_for(part, first, candidates, units) for first, part in zip([True, *[False] * len(parts)], parts, strict=False)]
+    if len(terms) < 2 or not all(terms):
+        terms = _pair(candidates, units) if question.intent == "difference" else _listed_terms(question.text, candidates, units)
+    terms = [t for t in terms if t]
+    if len(terms) < 2 or len({unit for _, (_, unit, _), _ in terms}) != 1:
+        return None
+    unit = terms[0][1][1]
+    in_wan = all("万" in printed for _, (_, _, printed), _ in terms)
+    if question.intent == "difference":
+        (_, first, _), (_, second, _) = terms[0], terms[1]
+        result = abs(first[0] - second[0])
+        shown = f"{max(first, second)[2]} − {min(first, second)[2]}"
+        total = amount(result, "个百分点" if unit == "%" else unit, in_wan)
+    else:
+        shown = " + ".join(printed for _, (_, _, printed), _ in terms)
+        total = amount(sum(value for _, (value, _, _), _ in terms), unit, in_wan)
+    writer = Writer()
+    for sentence, candidate in {c.sentence: c for _, _, c in terms}.items():
+        writer.quote(candidate.unit, sentence)
+    return _done(total, writer, f"{shown} = {total}。依据：")
+
+
+def _operands(text: str) -> list[str]:
+    """The parts of a question that name what is added or compared (empty when it names one thing)."""
+    asked = re.split(r"(?:一共|合计|总共|共计|加起来|相差|分别|各)?(?:要|将|需|能)?(?:多|少|高|低|大|小)?(?:多少|几)", text)[0]
+    parts = [p.strip("，,。？? 的") for p in re.split(r"和|与|及|、|跟|同|比", asked)]
+    return [p for p in parts if len(p) >= 2] if len(parts) >= 2 else []
+
+
+def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tuple[str, ...]):
+    """The figure that belongs to one part: after the longest run of its words in a sentence, in the asked unit.
+
+    The first part of "X和Y" ends in what it names ("岚山县2024年"), the later ones begin with it
+    ("2025年合计…"): the run is taken from that end.
+    """
+    best, best_key = None, (0, 0)
+    for order, candidate in enumerate(candidates[:30]):
+        sentence = candidate.sentence
+        runs = [part[i:] for i in range(len(part) - 1)] if first else [part[:i] for i in range(len(part), 1, -1)]
+        run = next((r for r in runs if r in sentence), "")
+        if len(run) < 2:
+            continue
+        for start in [m.start() for m in re.finditer(re.escape(run), sentence)]:
+            rest = re.split(r"[。；]", sentence[start + len(run) :])[0]
+            found = [f for f in _figures_at(rest) if not units or f[1][1] in units or any(u.endswith(f[1][1]) for u in units)]
+            if found:
+                key = (len(run), -found[0][0] - order)
+                if key > best_key:
+                    best, best_key = (run, found[0][1], candidate), key
+    return best
+
+
+def _figures_at(text: str) -> list[tuple[int, tuple[float, str, str]]]:
+    return [(m.start(), (float(m["num"]) * _MAGNITUDE[m["mag"] or ""], m["unit"], m.group(0))) for m in _FIGURE.finditer(text)]
+
+
+def _pair(candidates: list[Candidate], units: tuple[str, ...]):
+    """Two figures of the same unit in the best sentence that has them (a row's baseline and target)."""
+    for candidate in candidates[:5]:
+        found = [f for f in figures(candidate.sentence) if not units or f[1] in units] or figures(candidate.sentence)
+        same = [f for f in found if f[1] == found[0][1]] if found else []
+        if len(same) >= 2:
+            return [("", same[0], candidate), ("", same[-1], candidate)]
+    return []
+
+
+def _listed_terms(text: str, candidates: list[Candidate], units: tuple[str, ...]):
+    """Every figure in the asked unit of the parts of the best clause that name what the question adds up."""
+    named = re.search(r"(?:几|两|三|四|五|六|七|八|九|十|\d+)个([\u4e00-\u9fff]{2,12}?)的", text)
+    if not named or not units:
+        return []
+    for candidate in candidates[:8]:
+        parts = [p for p in re.split(r"[。；]", candidate.unit.body) if named.group(1) in p]
+        found = [(p, next((f for f in figures(p) if f[1] in units), None)) for p in parts]
+        terms = [("", f, Candidate(candidate.unit, p, candidate.score, candidate.rank, 0)) for p, f in found if f]
+        if len(terms) >= 2:
+            return terms
+    return []
+
+
+# -- comparisons -----------------------------------------------------------------------------------
+
+
+def is_frame(word: str) -> bool:
+    """A word that frames a comparison question rather than name its topic (提出, 目标, 成效, 分别…)."""
+    return bool(_GENERIC_HEADS.fullmatch(word) or _COMPARE_VERBS.fullmatch(word))
+
+
+def without_frame(text: str) -> str:
+    """A comparison question without the words that frame it as one."""
+    return re.sub(r"\s+", " ", _COMPARE_FRAME.sub(" ", text)).strip() or text
+
+
+def comparison_topic(text: str) -> str:
+    """What a comparison question compares: the X of "在X方面", else the question without its comparison frame."""
+    about = _ABOUT.search(text)
+    if about:
+        return about.group(1).strip()
+    return re.sub(r"\s+", " ", _COMPARE_FRAME.sub(" ", text)).strip() or text
+
+
+def per_document(found: dict[str, list[Candidate]], titles: dict[str, str], topic: dict[str, float], silent: bool = True) -> Composed:
+    """One part per document in index order, best sentences quoted; a silent document says so.
+
+    A sentence speaks to the topic when it scores COMPARE_BAR and it or its headings contain at least
+    TOPIC_SHARE of the topic's words (by weight): a sentence on 人口 says nothing on 人才.
+    """
+    writer, lines, silent, says_silent = Writer(), [], [], silent
+    for doc_id, candidates in found.items():
+        good = [c for c in candidates if c.score >= COMPARE_BAR and speaks_of(c, topic)]
+        if not good:
+            if says_silent:
+                lines.append(f"《{titles[doc_id]}》：未涉及该内容。")
+            silent.append(titles[doc_id])
+            continue
+        picked = [good[0], *[c for c in good[1:2] if c.unit.id != good[0].unit.id and c.score >= 0.85 * good[0].score]]
+        start = len(writer.parts)
+        for candidate in picked:
+            writer.quote(candidate.unit, candidate.sentence)
+        lines.append(f"《{titles[doc_id]}》：" + "".join(writer.parts[start:]))
+    spoken = [t for t in titles.values() if t not in silent]
+    if not says_silent:
+        short = f"{len(spoken)}份文件涉及" if spoken else ""
+    else:
+        many = "两" if len(spoken) == 2 else str(len(spoken))
+        short = f"{many}份文件都有涉及" if not silent else (f"仅《{spoken[0]}》涉及" if len(spoken) == 1 else "")
+    return Composed(short, "\n".join(lines), tuple(writer.citations), found=bool(spoken))
+
+
+def speaks_of(candidate: Candidate, topic: dict[str, float]) -> bool:
+    where = squeeze(candidate.sentence + "".join(candidate.unit.path))
+    total = sum(topic.values())
+    return total <= 0 or sum(w for word, w in topic.items() if word in where) >= TOPIC_SHARE * total
+
+
+# -- direct answers --------------------------------------------------------------------------------
+
+
+def direct(question: Question, answer: str, citations: tuple[Citation, ...], scorer: Scorer) -> str:
+    """The short answer of a number or yes/no question from its composed answer and citations, or ""."""
+    plain = re.sub(r"\[\d+\]", "", answer)
+    if question.intent == "yesno":
+        return yes_or_no(question, citations, scorer)
+    if question.intent == "count":
+        stated = re.search(r"(?:\d+|[一二三四五六七八九十两]+)(?:个|项|条|类|处|座|家|所|种|批)", plain)
+        return stated.group(0) if stated else ""
+    if question.wants_number:
+        for _, unit, printed in figures(plain):
+            if not question.shape.units or unit in question.shape.units or any(u.endswith(unit) for u in question.shape.units):
+                return printed
+    return ""
+
+
+def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Scorer) -> str:
+    """是 or 否 for a yes/no question, from the cited units.
+
+    否 when the evidence does not bear out what the question asserts: a term it quotes, a figure or
+    year it states that the evidence gives otherwise, a comparison the figures contradict, or a
+    content word of its claim that the cited units lack while they speak of its subject.
+    """
+    text = squeeze("".join(c.unit.body + "".join(c.unit.path) + c.unit.label for c in citations))
+    if any(squeeze(term) not in text for term in _quoted(question.text)):
+        return "否"
+    stated = [n for n in question.numbers if re.search(r"\d", n)]
+    if stated and figures(text) and not any(n.rstrip("%") in text for n in stated):
+        return "否"
+    if any(f"{year}年" not in text for year in question.years) and re.search(r"(?:19|20)\d{2}年", text):
+        return "否"
+    compared = re.search(r"比.{0,20}?(高|多|大|长|低|少|小|短)", question.text)
+    found = figures(_values(citations[0].unit)) if citations and citations[0].unit.kind == Kind.TABLE_ROW else []
+    if compared and len(found) >= 2:
+        rising = compared.group(1) in "高多大长"
+        return "是" if (found[-1][0] > found[0][0]) == rising else "否"
+    words = [w for w in scorer.tokenizer.content_words(question.focus) if len(w) >= 2 and w not in _CLAIM_FRAME]
+    words = [w for w in words if w not in question.places]
+    lacking = [w for w in words if w not in text]
+    speaks = [w for w in (*words, *question.places) if w in text]  # the evidence is about the question's subject
+    return "否" if lacking and speaks else "是"
