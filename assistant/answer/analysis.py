@@ -16,6 +16,7 @@ from ..corpus.repair import squeeze
 from .question import QuestionShape, shape_of
 
 if TYPE_CHECKING:
+    from ..indexing.tokenizer import Tokenizer
     from ..search.steering import SteeredRetriever
 
 Intent = Literal[
@@ -51,12 +52,17 @@ INTENT_PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("reason", re.compile(r"为什么|为何|原因是|什么原因|缘何")),
     ("method", re.compile(r"如何|怎样|怎么|采取什么|哪些措施|什么措施|举措")),
 )
-# The words that frame a question rather than say what it is about.
-_FRAME = re.compile(
-    r"请问|请|一下|根据|文件|规划|意见|里|中|提出|提到|明确|规定|要求|的|了|是|有|在|和|与|及|"
-    r"多少|几|哪些|哪几|哪个|哪里|什么|怎么|怎样|如何|为什么|为何|是否|有没有|是不是|吗|呢|么|"
-    r"一共|合计|总共|分别|各自|主要|方面|内容|[？?。！!，,、：:；;“”\"'（）()\s]"
+# The words that frame a question rather than say what it is about (whole jieba words: "里" goes, "里程" stays).
+FRAME_WORDS = frozenset(
+    {
+        "请问", "请", "一下", "根据", "文件", "规划", "意见", "里", "中", "提出", "提到", "明确",
+        "规定", "要求", "的", "了", "是", "有", "在", "和", "与", "及", "多少", "几", "哪些",
+        "哪几", "哪个", "哪里", "什么", "怎么", "怎样", "如何", "为什么", "为何", "是否", "有没有",
+        "是不是", "吗", "呢", "么", "一共", "合计", "总共", "分别", "各自", "主要", "方面", "内容"
+    }
 )
+_PUNCTUATION = re.compile(r"^[？?。！!，,、：:；;“”\"'（）()\s]+$")
+
 # What a question can ask of its focus; the first one named is the attribute.
 ATTRIBUTES = (
     "面积", "人口", "人数", "户数", "套数", "里程", "比重", "占比", "治理率", "增长率", "下降率", "产值", "投资", "资金",
@@ -100,11 +106,11 @@ def intent_of(text: str, cross: bool) -> Intent:
     return next((intent for intent, pattern in INTENT_PATTERNS if pattern.search(text)), "fact")
 
 
-def focus_of(text: str, names: tuple[str, ...] = ()) -> str:
+def focus_of(text: str, tokenizer: Tokenizer, names: tuple[str, ...] = ()) -> str:
     """The question without its frame words and document names."""
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")
-    return squeeze(_FRAME.sub(" ", text))
+    return "".join(w for w in tokenizer.words(text) if w not in FRAME_WORDS and not _PUNCTUATION.match(w))
 
 
 def analyse(
@@ -131,7 +137,7 @@ def analyse(
     return Question(
         text=text,
         intent=intent_of(shown, cross),
-        focus=focus_of(shown, aliases),
+        focus=focus_of(shown, retriever.index.tokenizer, aliases),
         attribute=next((a for a in ATTRIBUTES if a in shown), ""),
         shape=shape or shape_of(shown, text, retriever),
         docs=docs,

@@ -32,6 +32,7 @@ ORDINAL = re.compile(r"^(?:那么?|其中)?第([一二三四五六七八九十\d
 QUESTION_CUE = re.compile(r"[？?]|多少|哪些|哪几|什么|怎么|如何|是否|吗|呢")
 # A refusal quotes what the documents do say when their best sentence matches the question this well.
 SAID_SCORE = 0.3
+STRONG_MATCH = 0.5  # a best sentence this good answers a comparison even when the topic's own words are not in it
 MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
 PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”"
 UNCLEAR = "这个问题接着上文在问，但没有上文可循。请把问题说完整，例如：“沛县重点采煤沉陷区沉陷面积是多少？”"
@@ -116,22 +117,35 @@ class Assistant:
             return self._compare(text, resolution, asked)
         # the document a question names is a constraint, not a preference
         scope = doc or (asked.docs[0] if asked.docs else None)
+        if asked.intent == "count":
+            structural = intents.structure_count(asked, index=self.index)
+            if structural is not None:  # "一共有多少条": the document's own structure answers, whatever matches its words
+                return self._reply(text, resolution, structural)
         hits = self.retriever.search(resolution.query, k=SEARCH_K, doc=scope)
         candidates = self.scorer.candidates(resolution.query, hits, shape, resolution.focus)
         refusal = self.scorer.refusal(resolution.query, shape, candidates) or self.checker.refusal(asked, candidates)
+        if refusal is not None and refusal.detail and asked.intent == "yesno" and candidates and candidates[0].score >= SAID_SCORE:
+            # "规划期是到2030年吗？": the year is not the documents', so the answer is 否, with what they do say
+            answer, citations = compose(candidates, shape, self.index, resolution.query, resolution.focus)
+            said = f"否。文件的表述是：{answer}"
+            return Reply(question=text, query=resolution.shown, answer=said, found=True, citations=citations, short="否")
         if refusal is not None:
             return self._refuse(text, resolution.shown, hits, refusal, candidates)
         composed = self._compose(asked, candidates, resolution)
         if not composed.found:
             return self._refuse(text, resolution.shown, hits, Refusal(composed.answer.rstrip("。"), cite=True), candidates)
-        reply = Reply(
-            question=text, query=resolution.shown, answer=composed.answer, found=True, citations=composed.citations, short=composed.short
-        )
+        reply = self._reply(text, resolution, composed)
         if self.llm is not None:
             # the cited units first (a list answer may cite units outside the hits), then the other hits
             units = {u.id: u for u in [*(c.unit for c in composed.citations), *(h.unit for h in hits)]}
             reply = self.llm.rewrite(reply, list(units.values()))
         return reply
+
+    @staticmethod
+    def _reply(text: str, resolution: Resolution, composed: Composed) -> Reply:
+        return Reply(
+            question=text, query=resolution.shown, answer=composed.answer, found=True, citations=composed.citations, short=composed.short
+        )
 
     def _asked_part(self, resolution: Resolution) -> Resolution:
         """A long pasted question is answered for its last question sentence; the documents its context names stay named.
@@ -168,7 +182,9 @@ class Assistant:
         intent, index = asked.intent, self.index
         family = _named_family(resolution.focus or resolution.query, candidates, index) if intent in ("count", "list") else []
         special = None
-        if intent == "summary" or (intent == "list" and not family and not _enumerates(candidates[0])):
+        if intent in ("summary", "count") and not family and _enumerates(candidates[0]):
+            special = intents.enumeration(candidates[0], intent)  # "主要有三个方面：一是…；二是…" is the answer
+        elif intent == "summary" or (intent == "list" and not family and not _enumerates(candidates[0])):
             special = intents.summarise(asked, candidates, index, self.scorer)
         elif intent == "table" or (intent in ("list", "count") and "指标" in asked.text):
             special = intents.table_rows(asked, candidates, index, self.scorer)
@@ -190,14 +206,15 @@ class Assistant:
         asked_text = resolution.focus or resolution.shown
         topic = intents.comparison_topic(asked_text)
         # searched and scored with all that is asked of the topic ("在组织领导上…建立什么机构"), judged by the topic
-        searched = intents.without_frame(asked_text)
+        searched = intents.without_frame(self.scorer.without_document_names(asked_text))
         named = self.retriever.named_documents(resolution.shown)
         documents = [d for d in self.index.documents if d.id in named] if len(named) >= 2 else list(self.index.documents)
         # each document's sentences from the cross-document search first (it takes turns between
         # the documents), then, for a document with nothing on the topic there, from its own search
         hits = self.retriever.search(resolution.query, k=SEARCH_K)
         overall = self.scorer.candidates(searched, hits, FACT)
-        words = {w: self.scorer.idf(w) for w in dict.fromkeys(self.index.tokenizer.content_words(topic)) if not intents.is_frame(w)}
+        topic_words = self.index.tokenizer.content_words(self.scorer.without_document_names(topic))
+        words = {w: self.scorer.idf(w) for w in dict.fromkeys(topic_words) if not intents.is_frame(w)}
         found = {}
         for d in documents:
             found[d.id] = [c for c in overall if c.unit.doc_id == d.id]
@@ -205,7 +222,11 @@ class Assistant:
                 own = self.retriever.search(searched, k=SEARCH_K, doc=d.id)
                 found[d.id] += self.scorer.candidates(searched, own, FACT)
         # with many documents and none named, only those that speak to the topic are compared
-        composed = intents.per_document(found, {d.id: d.short or d.title for d in documents}, words, silent=len(documents) <= MAX_SILENT)
+        titles = {d.id: d.short or d.title for d in documents}
+        composed = intents.per_document(found, titles, words, silent=len(documents) <= MAX_SILENT)
+        if not composed.found and overall and overall[0].score >= STRONG_MATCH:
+            # the topic is worded unlike the text but the documents clearly speak to the question: answer per document
+            composed = intents.per_document(found, titles, {}, silent=len(documents) <= MAX_SILENT)
         if not composed.found:
             hits = self.retriever.search(resolution.query, k=SEARCH_K)
             return self._refuse(text, resolution.shown, hits, Refusal("两份文件都没有涉及该内容"), [])

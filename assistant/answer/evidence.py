@@ -142,7 +142,7 @@ class Scorer:
                 return Refusal(f"文件没有涉及“{place}”")
         for year in _YEAR.findall(query):
             if year not in self.corpus:
-                return Refusal(f"文件没有涉及{year}年")
+                return Refusal(f"文件没有涉及{year}年", detail=True)
         for numbered in _NUMBERED.findall(query):
             if squeeze(numbered) not in self.corpus:
                 return Refusal(f"文件没有涉及“{squeeze(numbered)}”")

@@ -16,7 +16,7 @@ from ..corpus.repair import squeeze
 from ..records import Citation, Kind, Unit
 from .analysis import Question
 from .composition import Writer, first_sentences
-from .question import Candidate
+from .question import Candidate, sentences
 
 if TYPE_CHECKING:
     from ..indexing.store import Index
@@ -46,7 +46,7 @@ _QUESTION_FRAME = frozenset(
 # two-character word that is missing is more often the question's own verb ("分为") than a property.
 MIN_PROPERTY = 3
 NO_FIGURE = re.compile(r"没有(?:给出)?(?:具体)?(?:数值|数字|数据)|未(?:给出)?(?:量化|具体数值)|不是具体数值|没有量化")
-THRESHOLD = re.compile(r"(?P<op>超过|大于|高于|多于|不少于|不低于|低于|少于|小于|不足|不到)\s*(?P<num>\d+(?:\.\d+)?)")
+THRESHOLD = re.compile(r"(?P<op>超过|大于|高于|多于|不少于|不低于|低于|少于|小于|不足|不到)\s*(?P<num>\d+(?:\.\d+)?)(?!\d|\s*年)")
 DECREASE = re.compile(r"下降|低于|减少|降低|少于|回落|小于")
 INCREASE = re.compile(r"提高|增长|高于|增加|提升|超过|大于")
 MAX_POINTS = 12  # a summary lists at most this many points of its section
@@ -56,7 +56,8 @@ UNRANKED = 25  # the rank given to a heading none of whose units was retrieved
 COMPARE_BAR = 0.3  # a document's best sentence must score this to count as addressing a compared topic
 TOPIC_SHARE = 0.34  # ... and hold this share of the topic's words (by weight; one word of a two-word "或" topic)
 _COMPARE_FRAME = re.compile(
-    r"这?两(?:份|个|部)(?:文件|规划|意见)?|两者|二者|双方|分别|各自|都|对比|比较|异同|有何|不同|相同|怎么说|说了什么|有什么|哪些"
+    r"这?两(?:份|个|部)(?:文件|规划|意见)?|两者|二者|双方|分别|各自|各有|都|对比|比较|异同|有何|不同|相同|怎么说|说了什么|有什么|哪些|"
+    r"请问|它们|表述|提法|说法"
 )
 
 
@@ -102,42 +103,54 @@ def summarise(question: Question, candidates: list[Candidate], index: Index, sco
     section = _section(question, candidates, index, scorer)
     if section is None:
         return None
-    below = [u for u in index.units if u.doc_id == section.doc_id and u.path[: len(section.path) + 1] == (*section.path, section.text)]
-    headings = [u for u in below if u.kind == Kind.HEADING and u.path == (*section.path, section.text) and not u.label.endswith("表头")]
-    points = headings if len(headings) >= 2 else [u for u in below if u.kind != Kind.HEADING and u.path == (*section.path, section.text)]
-    points = [u for u in points if u.kind != Kind.HEADING or u.text != section.text][:MAX_POINTS]
+    doc_id, path = section
+    children = [u for u in index.units if u.doc_id == doc_id and u.path == path]
+    headings = [u for u in children if u.kind == Kind.HEADING and not u.label.endswith("表头")]
+    points = (headings if len(headings) >= 2 else [u for u in children if u.kind != Kind.HEADING])[:MAX_POINTS]
     if not points:
         return None
     writer = Writer()
+    if len(points) == 1:  # a section of one paragraph: its sentences are its points
+        for sentence in sentences(points[0].body)[:MAX_POINTS]:
+            writer.quote(points[0], sentence)
+        return _done("", writer)
     for unit in points:
         writer.quote(unit, unit.text if unit.kind == Kind.HEADING else first_sentences(unit))
-    title = heading_title(section.text)
+    title = heading_title(path[-1])
     return _done(f"{title}共{len(points)}个方面", writer, f"“{title}”包括{len(points)}个方面：")
 
 
-def _section(question: Question, candidates: list[Candidate], index: Index, scorer: Scorer) -> Unit | None:
-    """The heading the question asks to summarise: named by a pointer (第三章), else the best-covered heading above the hits."""
-    headings = [u for u in index.units if u.kind == Kind.HEADING and (not question.docs or u.doc_id in question.docs)]
+def _section(question: Question, candidates: list[Candidate], index: Index, scorer: Scorer) -> tuple[str, tuple[str, ...]] | None:
+    """The section the question asks to summarise, as (document, heading path).
+
+    Named by a pointer (第三章), else the heading above the hits whose title covers the question best:
+    every heading path of the document is a section, whether its heading is a unit of its own
+    (第三章 …) or the title of a clause whose paragraphs sit under it (（六）发展目标).
+    """
+    paths = {(u.doc_id, u.path[:depth]) for u in index.rows for depth in range(1, len(u.path) + 1)}
+    paths = {p for p in paths if not question.docs or p[0] in question.docs}
     for pointer in question.pointers:
-        named = [u for u in headings if squeeze(u.text).startswith(pointer) and not u.label.endswith("表头")]
+        named = sorted((p for p in paths if squeeze(p[1][-1]).startswith(pointer)), key=lambda p: len(p[1]))
         if named:
             return named[0]
     # "保障措施" asks for the 保障 section: generic head nouns say what kind of answer, not which section
-    topic = _GENERIC_HEADS.sub("", question.focus) or question.focus or question.text
+    # (unless nothing else is left: "重点任务共有几项" asks for the 重点任务 section)
+    base = re.sub(r"[共几多少项个条类]", "", scorer.without_document_names(question.focus)) or question.focus or question.text
+    stripped = _GENERIC_HEADS.sub("", base)
+    topic = stripped if scorer.tokenizer.content_words(stripped) else base
     weights = scorer.weights(topic)
     rank: dict[tuple[str, tuple[str, ...]], int] = {}
     for position, candidate in enumerate(candidates[:20]):
         for depth in range(1, len(candidate.unit.path) + 1):
             rank.setdefault((candidate.unit.doc_id, candidate.unit.path[:depth]), position)
     best, best_score = None, SECTION_BAR
-    for unit in headings:
-        key = (unit.doc_id, (*unit.path, unit.text))
-        title = heading_title(unit.text)
-        if not title or unit.label.endswith("表头"):
+    for key in sorted(paths):
+        title = heading_title(key[1][-1])
+        if not title or key[1][-1].endswith("表头"):
             continue
         score = scorer.coverage(weights, set(scorer.tokenizer.tokens(title))) - RANK_STEP * rank.get(key, UNRANKED)
         if score > best_score:
-            best, best_score = unit, score
+            best, best_score = key, score
     return best
 
 
@@ -241,6 +254,7 @@ def _moves(row: Unit, falling: bool) -> bool:
 # -- counts ----------------------------------------------------------------------------------------
 
 
+_DOCUMENT_KIND = re.compile(r"(?:办法|条例|规定|细则|规则|意见|规划|方案|通知|决定|章程)$")
 STRUCTURES = {"专栏": r"^专栏\s*\d", "表": r"^表\s*\d", "章": r"^第[一二三四五六七八九十\d]+章", "节": r"^第[一二三四五六七八九十\d]+节"}
 _COUNTED_NOUN = re.compile(r"(?:几|多少)(?:个|项|条|类|处|座|家|所)([\u4e00-\u9fff]{2,12}?)(?:[？?，,。]|$|的|是|分别|有哪)")
 _COUNTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:一共|共|总共)?有(?:几|多少)(?:个|项|条|类|处|座|家|所)")
@@ -260,7 +274,7 @@ def count(question: Question, candidates: list[Candidate], index: Index, scorer:
             return counted
     listed = family or _enumerated(candidates[0])
     if len(listed) >= 2:
-        return _counted(listed, candidates[0])
+        return _counted(listed, candidates[0], _classifier(question.text))
     named = _named_in_clause(candidates, noun)
     if named is not None:
         return named
@@ -287,6 +301,23 @@ def counted_noun(text: str) -> str:
     return re.sub(r"^(?:的|了|列出|列了|提出|一共|共|共有|总共|规划|文件)+", "", noun)
 
 
+def structure_count(question: Question, index: Index) -> Composed | None:
+    """A count of the document's own structure, when the question asks for one ("一共有多少条", "几个专栏")."""
+    return _structures(question, index, counted_noun(question.text))
+
+
+def enumeration(best: Candidate, intent: str) -> Composed:
+    """The items of the enumeration the best sentence announces, quoted in turn and counted."""
+    from .composition import _enumeration
+
+    listed = _enumeration(best)
+    writer = Writer()
+    for sentence in listed:
+        writer.quote(best.unit, sentence)
+    items = len(listed) - (0 if _ITEM_START.match(listed[0]) or "一是" in listed[0] else 1)
+    return _done(f"共{items}个方面" if intent == "count" else "", writer)
+
+
 def _structures(question: Question, index: Index, noun: str) -> Composed | None:
     """A count of the document's own structure: its 专栏, tables, chapters, sections or articles (第X条)."""
     docs = question.docs or tuple(d.id for d in index.documents)
@@ -295,7 +326,8 @@ def _structures(question: Question, index: Index, noun: str) -> Composed | None:
     if noun in STRUCTURES or noun.endswith(tuple(STRUCTURES)):
         kind = next(k for k in STRUCTURES if noun.endswith(k))
         units = [u for u in index.units if u.doc_id == docs[0] and u.kind == Kind.HEADING and re.match(STRUCTURES[kind], u.text)]
-    elif re.search(r"(?:几|多少)条", question.text) and not noun:
+    elif re.search(r"(?:几|多少)条", question.text) and (not noun or _DOCUMENT_KIND.search(noun)):
+        # "这部办法一共有多少条": the document's articles (第X条)
         units = [u for u in index.units if u.doc_id == docs[0] and re.match(r"^第[一二三四五六七八九十百\d]+条", u.label)]
     else:
         return None
@@ -314,14 +346,20 @@ def _enumerated(best: Candidate) -> list[str]:
     return listed[1:] if len(listed) > 2 and not _ITEM_START.match(listed[0]) and listed[0].rstrip().endswith("：") else listed
 
 
-def _counted(listed: list, best: Candidate) -> Composed:
+def _classifier(text: str) -> str:
+    """The measure word a count question uses ("几条" -> 条), for the answer to use it too."""
+    found = re.search(r"(?:几|多少)(个|项|条|类|处|座|家|所|种|批)", text)
+    return found.group(1) if found else "项"
+
+
+def _counted(listed: list, best: Candidate, classifier: str = "项") -> Composed:
     writer = Writer()
     for item in listed:
         if isinstance(item, Unit):
             writer.quote(item, first_sentences(item))
         else:
             writer.quote(best.unit, item)
-    return _done(f"共{len(listed)}项", writer, f"共{len(listed)}项：")
+    return _done(f"共{len(listed)}{classifier}", writer, f"共{len(listed)}{classifier}：")
 
 
 def _named_in_clause(candidates: list[Candidate], noun: str) -> Composed | None:
@@ -332,8 +370,9 @@ def _named_in_clause(candidates: list[Candidate], noun: str) -> Composed | None:
     for candidate in candidates[:8]:
         body = re.sub(r"^[^：]{1,20}：", "", candidate.unit.body)
         parts = [p for p in re.split(r"[。；，、]", body) if p.strip()]
-        for wanted in (noun, head):
-            named = [p for p in parts if wanted in p and squeeze(p) != wanted]
+        counts = {wanted: [p for p in parts if wanted in p and squeeze(p) != wanted] for wanted in (noun, head)}
+        # "避险搬迁安置项目" and "避险安置项目" are both 项目: the head counts what the full noun misses
+        for named in sorted(counts.values(), key=len, reverse=True)[:1]:
             if len(named) >= 2:
                 writer = Writer()
                 writer.quote(candidate.unit, candidate.unit.body)
@@ -355,7 +394,10 @@ def arithmetic(question: Question, candidates: list[Candidate], places: list[str
     """
     units = ("%",) if "百分点" in question.text else question.shape.units
     parts = _operands(question.text)
-    terms = [_figure_for(part, first, candidates, units) for first, part in zip([True, *[False] * len(parts)], parts, strict=False)]
+    firsts = [True, *[False] * len(parts)]
+    terms = [_figure_for(part, first, candidates, units, question.text) for first, part in zip(firsts, parts, strict=False)]
+    if (len(terms) < 2 or not all(terms)) and question.intent == "difference" and len(question.years) == 2:
+        terms = _by_years(question, candidates, units)  # "从2020年底到2025年要提高多少": one figure per year
     if len(terms) < 2 or not all(terms):
         terms = _pair(candidates, units) if question.intent == "difference" else _listed_terms(question.text, candidates, units)
     terms = [t for t in terms if t]
@@ -366,7 +408,7 @@ def arithmetic(question: Question, candidates: list[Candidate], places: list[str
     if question.intent == "difference":
         (_, first, _), (_, second, _) = terms[0], terms[1]
         result = abs(first[0] - second[0])
-        shown = f"{max(first, second)[2]} − {min(first, second)[2]}"
+        shown = f"{max(first, second)[2]} − {min(first, second)[2]}"  # the larger first: "小多少" is a positive number too
         total = amount(result, "个百分点" if unit == "%" else unit, in_wan)
     else:
         shown = " + ".join(printed for _, (_, _, printed), _ in terms)
@@ -384,13 +426,23 @@ def _operands(text: str) -> list[str]:
     return [p for p in parts if len(p) >= 2] if len(parts) >= 2 else []
 
 
-def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tuple[str, ...]):
+def _shared(text: str, sentence: str) -> int:
+    """The longest run of characters a question and a sentence share (what the operands have in common, "重点采煤沉陷区")."""
+    best = 0
+    for start in range(len(text)):
+        size = best + 1
+        while start + size <= len(text) and text[start : start + size] in sentence:
+            best, size = size, size + 1
+    return best
+
+
+def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tuple[str, ...], text: str = ""):
     """The figure that belongs to one part: after the longest run of its words in a sentence, in the asked unit.
 
     The first part of "X和Y" ends in what it names ("岚山县2024年"), the later ones begin with it
     ("2025年合计…"): the run is taken from that end.
     """
-    best, best_key = None, (0, 0)
+    best, best_key = None, (0, 0, 0)
     for order, candidate in enumerate(candidates[:30]):
         sentence = candidate.sentence
         runs = [part[i:] for i in range(len(part) - 1)] if first else [part[:i] for i in range(len(part), 1, -1)]
@@ -401,7 +453,7 @@ def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tupl
             rest = re.split(r"[。；]", sentence[start + len(run) :])[0]
             found = [f for f in _figures_at(rest) if not units or f[1][1] in units or any(u.endswith(f[1][1]) for u in units)]
             if found:
-                key = (len(run), -found[0][0] - order)
+                key = (len(run), _shared(text, sentence), -found[0][0] - order)
                 if key > best_key:
                     best, best_key = (run, found[0][1], candidate), key
     return best
@@ -409,6 +461,35 @@ def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tupl
 
 def _figures_at(text: str) -> list[tuple[int, tuple[float, str, str]]]:
     return [(m.start(), (float(m["num"]) * _MAGNITUDE[m["mag"] or ""], m["unit"], m.group(0))) for m in _FIGURE.finditer(text)]
+
+
+def _by_years(question: Question, candidates: list[Candidate], units: tuple[str, ...]):
+    """The asked quantity in each of the question's two years, each from a sentence that names the year."""
+    terms = []
+    for year in sorted(question.years):
+        best, best_key = None, (0, 0)
+        for order, candidate in enumerate(candidates[:30]):
+            sentence = candidate.sentence
+            if f"{year}年" not in sentence:
+                continue
+            run = _longest_shared(re.sub(r"\d{4}年底?", "", question.text), sentence)
+            if len(run) < 3:
+                continue
+            rest = re.split(r"[。；]", sentence[sentence.find(run) + len(run) :])[0]
+            found = [f for f in figures(rest) if not units or f[1] in units]
+            if found and (len(run), -order) > best_key:
+                best, best_key = (year, found[0], candidate), (len(run), -order)
+        terms.append(best)
+    return terms if all(terms) else []
+
+
+def _longest_shared(text: str, sentence: str) -> str:
+    best = ""
+    for start in range(len(text)):
+        size = len(best) + 1
+        while start + size <= len(text) and text[start : start + size] in sentence:
+            best, size = text[start : start + size], size + 1
+    return best
 
 
 def _pair(candidates: list[Candidate], units: tuple[str, ...]):
@@ -530,6 +611,9 @@ def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Score
         return "是" if (found[-1][0] > found[0][0]) == rising else "否"
     words = [w for w in scorer.tokenizer.content_words(question.focus) if len(w) >= 2 and w not in _CLAIM_FRAME]
     words = [w for w in words if w not in question.places]
-    lacking = [w for w in words if w not in text]
-    speaks = [w for w in (*words, *question.places) if w in text]  # the evidence is about the question's subject
+    # a claim about a place is judged by the sentences that name the place ("宿迁市（再生型城市）")
+    about = [squeeze(s) for c in citations for s in sentences(c.unit.body) if any(p in s for p in question.places)]
+    claim_text = "".join(about) or text
+    lacking = [w for w in words if w not in claim_text]
+    speaks = [w for w in (*words, *question.places) if w in claim_text]  # the evidence is about the question's subject
     return "否" if lacking and speaks else "是"

@@ -87,6 +87,7 @@ class Refusal:
 
     reason: str
     cite: bool = False
+    detail: bool = False  # only a detail is missing (a year, a figure): a yes/no question about it is answered 否
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,117 @@
+"""Answers by intent on the shipped plans: summaries, table filters, counts, sums and differences, yes/no, comparisons, refusals."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answer.intents import counted_noun, figures
+
+
+def refs(reply) -> list[str]:
+    return [c.unit.id for c in reply.citations]
+
+
+def test_a_summary_gives_the_sections_own_points(assistant):
+    reply = assistant.ask("第三章主要讲了什么？")
+    assert reply.short == "推动老工业地区创新发展共3个方面"
+    assert reply.answer == (
+        "“推动老工业地区创新发展”包括3个方面：第一节 推动制造业竞争优势重构[1]第二节 推动工业遗产保护利用[2]第三节 推动老工业区改造升级[3]"
+    )
+    # "保障措施": the section is found by its own title, "措施" only says a list is wanted
+    assert refs(assistant.ask("江苏规划有哪些保障措施？")) == ["jiangsu/ch5.1", "jiangsu/ch5.2", "jiangsu/ch5.3"]
+    # a clause whose paragraphs sit under it is a section too
+    goals = assistant.ask("指导意见提出的发展目标包括哪几个方面？")
+    assert goals.short == "发展目标共6个方面"
+    assert {c.unit.doc_id for c in goals.citations} == {"coal"}
+
+
+@pytest.mark.parametrize(
+    ("question", "rows"),
+    [
+        ("表1里生态环境类有哪些指标？", [10, 11, 12]),
+        ("表1中2025年目标带“≥”号的有哪几项？", [4, 5, 6, 7, 8, 9]),
+        ("表1中哪些指标的2025年目标值低于2020年实际值？", [4, 7, 9]),
+        ("表1中哪些指标的2025年目标没有给出具体数值？", [11, 12]),
+        ("表1中以“处”为单位的指标有哪些？", [6, 8]),
+    ],
+)
+def test_a_table_question_gets_every_qualifying_row_counted(assistant, question, rows):
+    reply = assistant.ask(question)
+    assert refs(reply) == [f"jiangsu/table1/r{n}" for n in rows]
+    assert reply.short.startswith(f"共{len(rows)}项：")
+
+
+def test_counts_of_structure_of_a_heading_and_of_what_a_clause_names(assistant):
+    assert assistant.ask("江苏那个规划里一共搞了几个专栏啊？").short == "共6个"
+    assert assistant.ask("表1一共有多少项指标？").short.startswith("共12项：")
+    assert assistant.ask("指导意见的发展原则有几条？").short == "共5条"
+    assert assistant.ask("专栏1列出了几个独立工矿区？").short == "共2个"
+    # the plan prints the number itself: it is quoted, not counted anew
+    printed = assistant.ask("徐州经济技术开发区要治理几座废弃露采矿山？")
+    assert (printed.short, "7座" in printed.answer) == ("7座", True)
+    assert counted_noun("专栏5列了几个避险安置项目？") == "避险安置项目"
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        ("贾汪区和沛县重点采煤沉陷区一共涉及多少人？", "5.9万人 + 16.55万人 = 22.45万人。"),
+        ("三个重点采煤沉陷区的沉陷面积合计多少平方公里？", "92.9平方公里 + 54.48平方公里 + 66.6平方公里 = 213.98平方公里。"),
+        ("历史遗留矿山（区）环境恢复治理率要提高多少个百分点？", "60% − 25% = 35个百分点。"),
+        ("常州天宁雕庄老工业区比镇江京口谏壁老工业区面积小多少平方公里？", "12.54平方公里 − 11平方公里 = 1.54平方公里。"),
+    ],
+)
+def test_a_sum_or_difference_shows_the_figures_and_the_calculation(assistant, question, shown):
+    reply = assistant.ask(question)
+    assert reply.answer.startswith(shown + "依据：")
+    assert reply.short == shown.split(" = ")[1].rstrip("。")
+    # every figure of the calculation is in a sentence the answer quotes (each quote verbatim in its cited unit)
+    quoted = reply.answer.split("依据：", 1)[1]
+    assert all(c.quote in c.unit.body for c in reply.citations)
+    assert all(printed in quoted for printed in re.findall(r"\d+(?:\.\d+)?万?(?:平方公里|人|%)", shown.split(" = ")[0]))
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("常州大明纱厂入选国家工业遗产名录了吗？", "是"),
+        ("宿迁市是资源枯竭城市吗？", "否"),  # 宿迁市 is named, as a 再生型城市
+        ("丰县属于重点采煤沉陷区吗？", "否"),  # it is a 一般采煤沉陷区
+        ("指导意见提出的老矿区转型发展空间格局是“一体两翼”吗？", "否"),  # the quoted term is not the plan's
+        ("江苏规划提出历史遗留矿山治理率目标是70%吗？", "否"),  # the plan says 60%
+        ("表1中城镇新增就业人数的2025年目标比2020年实际高吗？", "否"),  # 200万 < 302万
+        ("江苏规划的规划期是到2030年吗？", "否"),  # it is 2021至2025年
+    ],
+)
+def test_a_yes_no_question_opens_with_yes_or_no_from_the_evidence(assistant, question, short):
+    reply = assistant.ask(question)
+    assert (reply.found, reply.short, reply.answer.startswith(f"{short}。")) == (True, short, True)
+
+
+def test_a_question_the_documents_do_not_answer_is_refused_with_what_they_do_say(assistant):
+    forest = assistant.ask("表1中森林覆盖率2025年要达到多少？")
+    assert (forest.found, "（表1中没有“森林、覆盖率”）" in forest.answer) == (False, True)
+    premise = assistant.ask("江苏规划为什么取消了采煤沉陷区治理？")
+    assert premise.found is False
+    assert premise.answer.count("文件提到的是：") == len(premise.citations) == 1  # the refusal is checkable too
+    assert assistant.ask("明天徐州会下雨吗？").citations == ()  # nothing the documents say is on it
+
+
+def test_follow_ups_keep_the_subject_or_ask_what_is_meant(assistant):
+    alone = assistant.ask("那沛县呢？")
+    assert (alone.found, alone.notice) == (False, "问题缺少所指的对象（如“那沛县呢？”“它的面积是多少？”），请补充完整后再问。")
+    pronoun = assistant.ask("它的发展定位是什么？", ["徐州经开区大黄山独立工矿区面积有多大？"])
+    assert pronoun.query == "徐州经开区大黄山独立工矿区的发展定位是什么？"
+    first = assistant.ask("第一条具体是怎么说的？", ["指导意见的发展原则有几条？"])
+    assert (refs(first), first.answer.startswith("坚持以矿工为中心。")) == (["coal/5/p1"], True)
+
+
+def test_figures_are_read_with_their_units_and_magnitudes():
+    assert figures("涉及约5.9万人，沉陷面积约92.9平方公里，目标≥13000户、60%") == [
+        (59000.0, "人", "5.9万人"),
+        (92.9, "平方公里", "92.9平方公里"),
+        (13000.0, "户", "13000户"),
+        (60.0, "%", "60%"),
+    ]
