@@ -505,7 +505,13 @@ def _pair(candidates: list[Candidate], units: tuple[str, ...]):
 def _listed_terms(text: str, candidates: list[Candidate], units: tuple[str, ...]):
     """Every figure in the asked unit of the parts of the best clause that name what the question adds up."""
     named = re.search(r"(?:几|两|三|四|五|六|七|八|九|十|\d+)个([\u4e00-\u9fff]{2,12}?)的", text)
-    if not named or not units:
+    if not units:
+        return []
+    if not named:  # "各项目一共安置多少户": every figure in the asked unit of the best sentence that lists several
+        for candidate in candidates[:3]:
+            found = [f for f in figures(candidate.sentence) if f[1] in units]
+            if len(found) >= 2:
+                return [("", f, candidate) for f in found]
         return []
     for candidate in candidates[:8]:
         parts = [p for p in re.split(r"[。；]", candidate.unit.body) if named.group(1) in p]
