@@ -118,7 +118,7 @@ class Assistant:
         # the document a question names is a constraint, not a preference
         scope = doc or (asked.docs[0] if asked.docs else None)
         if asked.intent == "count":
-            structural = intents.structure_count(asked, index=self.index)
+            structural = intents.structure_count(asked, self.index, self.scorer)
             if structural is not None:  # "一共有多少条": the document's own structure answers, whatever matches its words
                 return self._reply(text, resolution, structural)
         hits = self.retriever.search(resolution.query, k=SEARCH_K, doc=scope)
@@ -215,18 +215,22 @@ class Assistant:
         overall = self.scorer.candidates(searched, hits, FACT)
         topic_words = self.index.tokenizer.content_words(self.scorer.without_document_names(topic))
         words = {w: self.scorer.idf(w) for w in dict.fromkeys(topic_words) if not intents.is_frame(w)}
+        if len(documents) > MAX_SILENT:
+            # many documents, none named: compare those the search found, without a search per document
+            present = {c.unit.doc_id for c in overall}
+            documents = [d for d in documents if d.id in present]
         found = {}
         for d in documents:
             found[d.id] = [c for c in overall if c.unit.doc_id == d.id]
-            if not any(intents.speaks_of(c, words) for c in found[d.id]):
+            if len(documents) <= MAX_SILENT and not any(intents.speaks_of(c, words) for c in found[d.id]):
                 own = self.retriever.search(searched, k=SEARCH_K, doc=d.id)
                 found[d.id] += self.scorer.candidates(searched, own, FACT)
         # with many documents and none named, only those that speak to the topic are compared
         titles = {d.id: d.short or d.title for d in documents}
-        composed = intents.per_document(found, titles, words, silent=len(documents) <= MAX_SILENT)
+        composed = intents.per_document(found, titles, words, silent=len(self.index.documents) <= MAX_SILENT or len(named) >= 2)
         if not composed.found and overall and overall[0].score >= STRONG_MATCH:
             # the topic is worded unlike the text but the documents clearly speak to the question: answer per document
-            composed = intents.per_document(found, titles, {}, silent=len(documents) <= MAX_SILENT)
+            composed = intents.per_document(found, titles, {}, silent=len(self.index.documents) <= MAX_SILENT or len(named) >= 2)
         if not composed.found:
             hits = self.retriever.search(resolution.query, k=SEARCH_K)
             return self._refuse(text, resolution.shown, hits, Refusal("两份文件都没有涉及该内容"), [])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
@@ -64,6 +65,37 @@ class Scorer:
         )
         self._longest_piece = max((len(name) for name in names), default=0)
         self._short_aliases = tuple(name for name in names if len(name) < NAME_PIECE)
+
+    @cached_property
+    def by_document(self) -> dict[str, tuple[Unit, ...]]:
+        """Every unit of each document, in order (so a composer reads one document, not the whole corpus)."""
+        found: dict[str, list[Unit]] = {}
+        for unit in self.index.units:
+            found.setdefault(unit.doc_id, []).append(unit)
+        return {doc_id: tuple(units) for doc_id, units in found.items()}
+
+    @cached_property
+    def table_headings(self) -> tuple[Unit, ...]:
+        """The heading units of every table (表 N), in corpus order."""
+        return tuple(u for u in self.index.units if u.kind == "heading" and re.match(r"表\s*\d", u.text) and not u.label.endswith("表头"))
+
+    @cached_property
+    def sections(self) -> dict[tuple[str, tuple[str, ...]], frozenset[str]]:
+        """Every heading path of every document with the tokens of its title, made once (what summaries look through)."""
+        from ..corpus.headings import heading_title
+
+        paths = {(u.doc_id, u.path[:depth]) for u in self.index.rows for depth in range(1, len(u.path) + 1)}
+        return {key: frozenset(self.tokenizer.tokens(heading_title(key[1][-1]))) for key in sorted(paths)}
+
+    @cached_property
+    def sections_with(self) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+        """The sections whose title has a token (words and bigrams; single characters match too much)."""
+        found: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for key, tokens in self.sections.items():
+            for token in tokens:
+                if not token.startswith("@"):
+                    found.setdefault(token, []).append(key)
+        return {token: tuple(keys) for token, keys in found.items()}
 
     def mentions(self, unit: Unit, word: str) -> bool:
         """True when a unit, its headings or its document's name contain the word."""

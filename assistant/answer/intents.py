@@ -104,7 +104,7 @@ def summarise(question: Question, candidates: list[Candidate], index: Index, sco
     if section is None:
         return None
     doc_id, path = section
-    children = [u for u in index.units if u.doc_id == doc_id and u.path == path]
+    children = [u for u in scorer.by_document.get(doc_id, ()) if u.path == path]
     headings = [u for u in children if u.kind == Kind.HEADING and not u.label.endswith("表头")]
     points = (headings if len(headings) >= 2 else [u for u in children if u.kind != Kind.HEADING])[:MAX_POINTS]
     if not points:
@@ -127,8 +127,8 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
     every heading path of the document is a section, whether its heading is a unit of its own
     (第三章 …) or the title of a clause whose paragraphs sit under it (（六）发展目标).
     """
-    paths = {(u.doc_id, u.path[:depth]) for u in index.rows for depth in range(1, len(u.path) + 1)}
-    paths = {p for p in paths if not question.docs or p[0] in question.docs}
+    sections = scorer.sections
+    paths = {p: sections[p] for p in sections if not question.docs or p[0] in question.docs} if question.pointers else {}
     for pointer in question.pointers:
         named = sorted((p for p in paths if squeeze(p[1][-1]).startswith(pointer)), key=lambda p: len(p[1]))
         if named:
@@ -139,16 +139,18 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
     stripped = _GENERIC_HEADS.sub("", base)
     topic = stripped if scorer.tokenizer.content_words(stripped) else base
     weights = scorer.weights(topic)
+    # only sections whose titles share a word or bigram with the topic can cover it
+    near = {key for token in weights for key in scorer.sections_with.get(token, ()) if not question.docs or key[0] in question.docs}
+    paths = {key: sections[key] for key in sorted(near)}
     rank: dict[tuple[str, tuple[str, ...]], int] = {}
     for position, candidate in enumerate(candidates[:20]):
         for depth in range(1, len(candidate.unit.path) + 1):
             rank.setdefault((candidate.unit.doc_id, candidate.unit.path[:depth]), position)
     best, best_score = None, SECTION_BAR
-    for key in sorted(paths):
-        title = heading_title(key[1][-1])
-        if not title or key[1][-1].endswith("表头"):
+    for key, tokens in paths.items():
+        if not tokens or key[1][-1].endswith("表头"):
             continue
-        score = scorer.coverage(weights, set(scorer.tokenizer.tokens(title))) - RANK_STEP * rank.get(key, UNRANKED)
+        score = scorer.coverage(weights, tokens) - RANK_STEP * rank.get(key, UNRANKED)
         if score > best_score:
             best, best_score = key, score
     return best
@@ -159,10 +161,10 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
 
 def table_rows(question: Question, candidates: list[Candidate], index: Index, scorer: Scorer) -> Composed | None:
     """Every row of the table asked about that meets the question's filter, counted."""
-    table = _table(question, candidates, index)
+    table = _table(question, candidates, scorer)
     if table is None:
         return None
-    rows = [u for u in index.rows if u.kind == Kind.TABLE_ROW and u.doc_id == table.doc_id and u.path == (*table.path, table.text)]
+    rows = [u for u in scorer.by_document.get(table.doc_id, ()) if u.kind == Kind.TABLE_ROW and u.path == (*table.path, table.text)]
     # the question's own words (its focus is squeezed, and gluing words makes jieba see new ones)
     words = [w for w in scorer.tokenizer.content_words(question.text) if w not in TABLE_WORDS and w not in squeeze(table.text)]
     words = [w for w in words if w not in _QUESTION_FRAME and "几" not in w and "哪" not in w and not any(c in w for c in COLUMN_WORDS)]
@@ -225,10 +227,9 @@ def _values(row: Unit) -> str:
     return re.sub(r"（[^（）]*：[^（）]*）$", "", row.body.split("：", 1)[-1])
 
 
-def _table(question: Question, candidates: list[Candidate], index: Index) -> Unit | None:
+def _table(question: Question, candidates: list[Candidate], scorer: Scorer) -> Unit | None:
     """The table's heading unit: the one a pointer names (表1), else the table of the best-ranked row among the candidates."""
-    tables = [u for u in index.units if u.kind == Kind.HEADING and re.match(r"表\s*\d", u.text) and not u.label.endswith("表头")]
-    tables = [u for u in tables if not question.docs or u.doc_id in question.docs]
+    tables = [u for u in scorer.table_headings if not question.docs or u.doc_id in question.docs]
     for pointer in question.pointers:
         named = [u for u in tables if squeeze(u.text).startswith(pointer)]
         if named:
@@ -265,7 +266,7 @@ def count(question: Question, candidates: list[Candidate], index: Index, scorer:
     noun = counted_noun(question.text)
     if _states_count(question.text, noun, candidates):
         return None  # the documents print the number ("等7座废弃露采矿山"): the general answer quotes it
-    structural = _structures(question, index, noun)
+    structural = _structures(question, index, scorer, noun)
     if structural is not None:
         return structural
     if "指标" in question.text or (question.pointers and question.pointers[0].startswith("表")):
@@ -301,9 +302,9 @@ def counted_noun(text: str) -> str:
     return re.sub(r"^(?:的|了|列出|列了|提出|一共|共|共有|总共|规划|文件)+", "", noun)
 
 
-def structure_count(question: Question, index: Index) -> Composed | None:
+def structure_count(question: Question, index: Index, scorer: Scorer) -> Composed | None:
     """A count of the document's own structure, when the question asks for one ("一共有多少条", "几个专栏")."""
-    return _structures(question, index, counted_noun(question.text))
+    return _structures(question, index, scorer, counted_noun(question.text))
 
 
 def enumeration(best: Candidate, intent: str) -> Composed:
@@ -318,17 +319,17 @@ def enumeration(best: Candidate, intent: str) -> Composed:
     return _done(f"共{items}个方面" if intent == "count" else "", writer)
 
 
-def _structures(question: Question, index: Index, noun: str) -> Composed | None:
+def _structures(question: Question, index: Index, scorer: Scorer, noun: str) -> Composed | None:
     """A count of the document's own structure: its 专栏, tables, chapters, sections or articles (第X条)."""
     docs = question.docs or tuple(d.id for d in index.documents)
     if len(docs) != 1:
         return None
     if noun in STRUCTURES or noun.endswith(tuple(STRUCTURES)):
         kind = next(k for k in STRUCTURES if noun.endswith(k))
-        units = [u for u in index.units if u.doc_id == docs[0] and u.kind == Kind.HEADING and re.match(STRUCTURES[kind], u.text)]
+        units = [u for u in scorer.by_document.get(docs[0], ()) if u.kind == Kind.HEADING and re.match(STRUCTURES[kind], u.text)]
     elif re.search(r"(?:几|多少)条", question.text) and (not noun or _DOCUMENT_KIND.search(noun)):
         # "这部办法一共有多少条": the document's articles (第X条)
-        units = [u for u in index.units if u.doc_id == docs[0] and re.match(r"^第[一二三四五六七八九十百\d]+条", u.label)]
+        units = [u for u in scorer.by_document.get(docs[0], ()) if re.match(r"^第[一二三四五六七八九十百\d]+条", u.label)]
     else:
         return None
     if not units:
