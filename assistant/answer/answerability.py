@@ -96,7 +96,7 @@ class Checker:
     def outside_pointer(self, question: Question) -> tuple[str, list[str]] | None:
         """A table or box the question points at (表1, 专栏3) that has none of the question's subject words."""
         pointer = next((p for p in question.pointers if re.match(r"表|专栏", p)), "")
-        if not pointer or question.intent not in ("number", "fact", "time"):
+        if not pointer or question.intent != "number":
             return None  # a question over a table's rows filters it; one that asks one value names its row
         texts = [t for key, t in self.structures.items() if key[1].startswith(pointer) and (not question.docs or key[0] in question.docs)]
         if not texts:
