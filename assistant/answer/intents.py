@@ -428,12 +428,17 @@ def _operands(text: str) -> list[str]:
 
 
 def _shared(text: str, sentence: str) -> int:
-    """The longest run of characters a question and a sentence share (what the operands have in common, "重点采煤沉陷区")."""
-    best = 0
+    """The length of the longest run of characters a question and a sentence share (what the operands have in common)."""
+    return len(_longest_shared(text, sentence))
+
+
+def _longest_shared(text: str, sentence: str) -> str:
+    """The longest run of characters of text that occurs in sentence ("重点采煤沉陷区")."""
+    best = ""
     for start in range(len(text)):
-        size = best + 1
+        size = len(best) + 1
         while start + size <= len(text) and text[start : start + size] in sentence:
-            best, size = size, size + 1
+            best, size = text[start : start + size], size + 1
     return best
 
 
@@ -482,15 +487,6 @@ def _by_years(question: Question, candidates: list[Candidate], units: tuple[str,
                 best, best_key = (year, found[0], candidate), (len(run), -order)
         terms.append(best)
     return terms if all(terms) else []
-
-
-def _longest_shared(text: str, sentence: str) -> str:
-    best = ""
-    for start in range(len(text)):
-        size = len(best) + 1
-        while start + size <= len(text) and text[start : start + size] in sentence:
-            best, size = text[start : start + size], size + 1
-    return best
 
 
 def _pair(candidates: list[Candidate], units: tuple[str, ...]):
