@@ -190,6 +190,8 @@ class Assistant:
             special = intents.table_rows(asked, candidates, index, self.scorer)
         elif intent == "count":
             special = intents.count(asked, candidates, index, self.scorer, family)
+        elif intent == "number" and "分别" in asked.text:
+            special = intents.per_operand(asked, candidates)
         elif intent in ("sum", "difference"):
             special = intents.arithmetic(asked, candidates, self.index.tokenizer.places(" ".join(c.sentence for c in candidates[:30])))
         if special is not None:

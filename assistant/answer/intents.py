@@ -420,6 +420,26 @@ def arithmetic(question: Question, candidates: list[Candidate], places: list[str
     return _done(total, writer, f"{shown} = {total}。依据：")
 
 
+def per_operand(question: Question, candidates: list[Candidate]) -> Composed | None:
+    """"X和Y的目标分别是多少？": each thing's figure, from the sentence that names it."""
+    parts = _operands(question.text)
+    if len(parts) < 2 or "分别" not in question.text:
+        return None
+    firsts = [True, *[False] * len(parts)]
+    # the asked unit where the thing has it, else its own ("户数和工业遗产…" asks for 户 and 处)
+    units = question.shape.units
+    terms = [
+        _figure_for(part, first, candidates, units, question.text) or _figure_for(part, first, candidates, (), question.text)
+        for first, part in zip(firsts, parts, strict=False)
+    ]
+    if not all(terms):
+        return None
+    writer = Writer()
+    for sentence, candidate in {c.sentence: c for _, _, c in terms}.items():
+        writer.quote(candidate.unit, sentence)
+    return _done("、".join(printed for _, (_, _, printed), _ in terms), writer)
+
+
 def _operands(text: str) -> list[str]:
     """The parts of a question that name what is added or compared (empty when it names one thing)."""
     asked = re.split(r"(?:一共|合计|总共|共计|加起来|相差|分别|各)?(?:要|将|需|能)?(?:多|少|高|低|大|小)?(?:多少|几)", text)[0]
@@ -448,7 +468,9 @@ def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tupl
     The first part of "X和Y" ends in what it names ("岚山县2024年"), the later ones begin with it
     ("2025年合计…"): the run is taken from that end.
     """
-    best, best_key = None, (0, 0, 0)
+    best, best_key = None, (False, 0, 0, 0)
+    # the column the question asks the figure for ("2025年目标"); a bare year ("2024年和2025年合计") is a thing added
+    column = re.findall(r"((?:19|20)\d{2})年(?:目标|实际|末|底)", text)[-1:]
     for order, candidate in enumerate(candidates[:30]):
         sentence = candidate.sentence
         runs = [part[i:] for i in range(len(part) - 1)] if first else [part[:i] for i in range(len(part), 1, -1)]
@@ -457,9 +479,12 @@ def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tupl
             continue
         for start in [m.start() for m in re.finditer(re.escape(run), sentence)]:
             rest = re.split(r"[。；]", sentence[start + len(run) :])[0]
+            # "…2025年目标合计多少": the figure of the column the question names, when the sentence has it
+            at = next((rest.index(f"{y}年") for y in column if f"{y}年" in rest), -1)
+            rest = rest[at:] if at >= 0 else rest
             found = [f for f in _figures_at(rest) if not units or f[1][1] in units or any(u.endswith(f[1][1]) for u in units)]
             if found:
-                key = (len(run), _shared(text, sentence), -found[0][0] - order)
+                key = (at >= 0 or not column, len(run), _shared(text, sentence), -found[0][0] - order)
                 if key > best_key:
                     best, best_key = (run, found[0][1], candidate), key
     return best

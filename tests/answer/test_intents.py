@@ -108,6 +108,13 @@ def test_follow_ups_keep_the_subject_or_ask_what_is_meant(assistant):
     assert (refs(first), first.answer.startswith("坚持以矿工为中心。")) == (["coal/5/p1"], True)
 
 
+def test_a_sum_over_a_column_and_figures_asked_for_each_thing(assistant):
+    # "2025年目标" names the column: the targets are added, not the 2020 values
+    assert assistant.ask("表1中工业遗产保护利用和公共服务设施2025年目标合计多少处？").short == "1810处"
+    both = assistant.ask("新增避险安置户数和工业遗产保护利用的2025年目标分别是多少？")
+    assert (both.short, refs(both)) == ("13000户、110处", ["jiangsu/table1/r4", "jiangsu/table1/r6"])
+
+
 def test_figures_are_read_with_their_units_and_magnitudes():
     assert figures("涉及约5.9万人，沉陷面积约92.9平方公里，目标≥13000户、60%") == [
         (59000.0, "人", "5.9万人"),
