@@ -83,7 +83,7 @@ class Question:
 
     text: str  # the question as searched (a follow-up resolved)
     intent: Intent
-    focus: str  # what it is about, without question words: "重点采煤沉陷区沉陷面积"
+    focus: str  # what it is about, without question words: "某示范区面积"
     attribute: str  # what it asks of the focus ("面积"), or ""
     shape: QuestionShape  # how sentences are scored for it (units a number must carry, cross documents)
     docs: tuple[str, ...] = ()  # documents it must be answered from (named or filtered); () for all

@@ -18,7 +18,7 @@ from ..search.steering import SteeredRetriever
 from . import intents
 from .analysis import Question, analyse
 from .answerability import Checker
-from .composition import Writer, _enumeration, _named_family, compose
+from .composition import Writer, compose, enumeration_of, named_family
 from .conversation import Resolution, Resolver
 from .evidence import Scorer
 from .intents import Composed
@@ -35,7 +35,7 @@ SAID_SCORE = 0.3
 STRONG_MATCH = 0.5  # a best sentence this good answers a comparison even when the topic's own words are not in it
 MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
 PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”"
-UNCLEAR = "这个问题接着上文在问，但没有上文可循。请把问题说完整，例如：“沛县重点采煤沉陷区沉陷面积是多少？”"
+UNCLEAR = "这个问题接着上文在问，但没有上文可循。请把问题说完整：写明问的是哪个地区、哪个事项。"
 UNCLEAR_NOTICE = "问题缺少所指的对象（如“那沛县呢？”“它的面积是多少？”），请补充完整后再问。"
 FACT = QuestionShape("fact")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
@@ -44,7 +44,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 def _enumerates(best) -> bool:
     """True when the best sentence opens a list the general composer quotes whole ("…问题：一是…")."""
-    return len(_enumeration(best)) > 1
+    return len(enumeration_of(best)) > 1
 
 
 class Assistant:
@@ -180,7 +180,7 @@ class Assistant:
     def _compose(self, asked: Question, candidates: list, resolution: Resolution) -> Composed:
         """The answer by intent; the general composer when the intent's structure is not in the evidence."""
         intent, index = asked.intent, self.index
-        family = _named_family(resolution.focus or resolution.query, candidates, index) if intent in ("count", "list") else []
+        family = named_family(resolution.focus or resolution.query, candidates, index) if intent in ("count", "list") else []
         special = None
         if intent in ("summary", "count") and not family and _enumerates(candidates[0]):
             special = intents.enumeration(candidates[0], intent)  # "主要有三个方面：一是…；二是…" is the answer

@@ -49,7 +49,7 @@ class Writer:
 def first_sentences(unit: Unit) -> str:
     """A list item as printed: its opening sentence, and the next one when the first is only a title.
 
-    "（十五）加强组织领导。" alone says nothing; with the sentence after it the item reads whole.
+    "（三）加强领导。" alone says nothing; with the sentence after it the item reads whole.
     """
     pieces = [p for p in split_sentences(unit.body) if p.strip()]
     if not pieces:
@@ -59,7 +59,7 @@ def first_sentences(unit: Unit) -> str:
     return pieces[0]
 
 
-def _named_family(query: str, candidates: list[Candidate], index: Index) -> list[Unit]:
+def named_family(query: str, candidates: list[Candidate], index: Index) -> list[Unit]:
     """The units under a heading the question names ("发展原则", "保障措施"), in document order.
 
     When several headings match, the one whose units rank best in the candidates wins.
@@ -74,12 +74,12 @@ def _named_family(query: str, candidates: list[Candidate], index: Index) -> list
     return []
 
 
-_ITEM = re.compile(r"^[一二三四五六七八九十]是|^\d+[.、．]|^[（(][一二三四五六七八九十\d]+[）)]|^[①-⑳]")
+ITEM = re.compile(r"^[一二三四五六七八九十]是|^\d+[.、．]|^[（(][一二三四五六七八九十\d]+[）)]|^[①-⑳]")
 _ANNOUNCES = re.compile(r"[：:]\s*(?:[一二三四五六七八九十]是|\d+[.、．]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳])|[：:]$|一是")
 MAX_ITEMS = 12  # items of one enumeration quoted
 
 
-def _enumeration(best: Candidate) -> list[str]:
+def enumeration_of(best: Candidate) -> list[str]:
     """A sentence announcing a list ("…问题：一是…", "…下列行为：（一）…；") and the sentences that make the list.
 
     The list runs on while sentences open with an item mark, or while the one before ended with
@@ -90,7 +90,7 @@ def _enumeration(best: Candidate) -> list[str]:
     following = sentences(best.unit.body)[best.order :]
     listed = [following[0]]
     for sentence in following[1:]:
-        if len(listed) >= MAX_ITEMS or not (_ITEM.match(sentence) or listed[-1].rstrip().endswith("；")):
+        if len(listed) >= MAX_ITEMS or not (ITEM.match(sentence) or listed[-1].rstrip().endswith("；")):
             break
         listed.append(sentence)
     return listed
@@ -146,13 +146,13 @@ def _per_document(candidates: list[Candidate], index: Index, writer: Writer) -> 
 
 def _listed(candidates: list[Candidate], index: Index, query: str, writer: Writer) -> bool:
     """A list: the units under the heading the question names, else the enumeration the best sentence opens; False for neither."""
-    family = _named_family(query, candidates, index)
+    family = named_family(query, candidates, index)
     if family:
         for unit in family:
             writer.quote(unit, first_sentences(unit))
         return True
     best = candidates[0]
-    listed = _enumeration(best)
+    listed = enumeration_of(best)
     for sentence in listed if len(listed) > 1 else ():
         writer.quote(best.unit, sentence)
     return len(listed) > 1

@@ -122,7 +122,7 @@ def needs_context(question: str) -> bool:
 
 
 def subject_of(question: str, tokenizer: Tokenizer, documents: frozenset[str] = frozenset()) -> str:
-    """What an earlier question was about, when it named a place: "徐州经开区大黄山独立工矿区面积有多大" -> the 工矿区.
+    """What an earlier question was about, when it named a place: "某县甲工矿区面积有多大" -> "某县甲工矿区".
 
     Only a question about a place has a subject a pronoun can stand for; others return "".
     """

@@ -15,7 +15,7 @@ from ..corpus.headings import heading_title
 from ..corpus.repair import squeeze
 from ..records import Citation, Kind, Unit
 from .analysis import Question
-from .composition import Writer, first_sentences
+from .composition import ITEM, Writer, enumeration_of, first_sentences
 from .question import Candidate, sentences
 
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ TABLE_WORDS = frozenset(
         "具体"
     }
 )
-_ITEM_START = re.compile(r"^[一二三四五六七八九十]是|^\d+[.、．]|^[（(][一二三四五六七八九十\d]+[）)]")
 # Words of a yes/no question that frame its claim rather than make it.
 _CLAIM_FRAME = frozenset(
     {"是否", "是不是", "属于", "提出", "提到", "要求", "规定", "明确", "文件", "规划", "意见", "指导", "有没有", "能否", "可以"}
@@ -82,7 +81,7 @@ def _done(short: str, writer: Writer, lead: str = "", separator: str = "") -> Co
 
 def figures(text: str) -> list[tuple[float, str, str]]:
     """Every figure of a text: (value in plain units, unit, as printed)."""
-    return [(float(m["num"]) * _MAGNITUDE[m["mag"] or ""], m["unit"], m.group(0)) for m in _FIGURE.finditer(text)]
+    return [found for _, found in _figures_at(text)]
 
 
 def number(value: float) -> str:
@@ -265,7 +264,7 @@ def count(question: Question, candidates: list[Candidate], index: Index, scorer:
     """How many: headings of a kind, table rows, the units under a named heading or section, or the things a clause lists."""
     noun = counted_noun(question.text)
     if _states_count(question.text, noun, candidates):
-        return None  # the documents print the number ("等7座废弃露采矿山"): the general answer quotes it
+        return None  # the documents print the number ("等7座水库"): the general answer quotes it
     structural = _structures(question, index, scorer, noun)
     if structural is not None:
         return structural
@@ -296,7 +295,7 @@ def _states_count(text: str, noun: str, candidates: list[Candidate]) -> bool:
 
 
 def counted_noun(text: str) -> str:
-    """What a count question counts: "专栏1列出了几个独立工矿区" -> "独立工矿区"."""
+    """What a count question counts: "专栏2列出了几个示范园区" -> "示范园区"."""
     found = _COUNTED_NOUN.search(text) or _COUNTED_BEFORE.search(text)
     noun = re.sub(r"[啊呀呢吧吗嘛哦]+$", "", found.group(1)) if found else ""
     return re.sub(r"^(?:的|了|列出|列了|提出|一共|共|共有|总共|规划|文件)+", "", noun)
@@ -309,13 +308,11 @@ def structure_count(question: Question, index: Index, scorer: Scorer) -> Compose
 
 def enumeration(best: Candidate, intent: str) -> Composed:
     """The items of the enumeration the best sentence announces, quoted in turn and counted."""
-    from .composition import _enumeration
-
-    listed = _enumeration(best)
+    listed = enumeration_of(best)
     writer = Writer()
     for sentence in listed:
         writer.quote(best.unit, sentence)
-    items = len(listed) - (0 if _ITEM_START.match(listed[0]) or "一是" in listed[0] else 1)
+    items = len(listed) - (0 if ITEM.match(listed[0]) or "一是" in listed[0] else 1)
     return _done(f"共{items}个方面" if intent == "count" else "", writer)
 
 
@@ -341,10 +338,8 @@ def _structures(question: Question, index: Index, scorer: Scorer, noun: str) -> 
 
 
 def _enumerated(best: Candidate) -> list[str]:
-    from .composition import _enumeration
-
-    listed = _enumeration(best)
-    return listed[1:] if len(listed) > 2 and not _ITEM_START.match(listed[0]) and listed[0].rstrip().endswith("：") else listed
+    listed = enumeration_of(best)
+    return listed[1:] if len(listed) > 2 and not ITEM.match(listed[0]) and listed[0].rstrip().endswith("：") else listed
 
 
 def _classifier(text: str) -> str:
@@ -364,7 +359,7 @@ def _counted(listed: list, best: Candidate, classifier: str = "项") -> Composed
 
 
 def _named_in_clause(candidates: list[Candidate], noun: str) -> Composed | None:
-    """The things of one kind a clause names, counted: each part of it that names the noun ("贾汪区重点采煤沉陷区…")."""
+    """The things of one kind a clause names, counted: each part of it that names the noun ("甲县示范园区…")."""
     if not noun:
         return None
     head = re.sub(r"^.*?([\u4e00-\u9fff]{2})$", r"\1", noun)
@@ -391,7 +386,7 @@ def arithmetic(question: Question, candidates: list[Candidate], places: list[str
     "村道拓宽比县乡道改造多多少"); each is found in a sentence by the longest run of its words, and
     its figure is the first in the asked unit after it. Without such parts, a difference takes the
     two figures of the best sentence that has two (a baseline and a target), and a sum adds the
-    figures of every part of the best clause that names what is counted ("三个重点采煤沉陷区…合计").
+    figures of every part of the best clause that names what is counted ("三个示范园区的面积合计").
     """
     units = ("%",) if "百分点" in question.text else question.shape.units
     parts = _operands(question.text)
@@ -453,7 +448,7 @@ def _shared(text: str, sentence: str) -> int:
 
 
 def _longest_shared(text: str, sentence: str) -> str:
-    """The longest run of characters of text that occurs in sentence ("重点采煤沉陷区")."""
+    """The longest run of characters of text that occurs in sentence ("示范园区")."""
     best = ""
     for start in range(len(text)):
         size = len(best) + 1
