@@ -22,6 +22,7 @@ SILENT_DOCUMENT = 0.4  # a document whose best sentence scores under this share 
 MAX_LIST_UNITS = 8  # a heading with more units is a chapter, not the list asked for
 MIN_LIST_UNITS = 2  # one unit under a heading is no list
 MIN_LIST_TITLE = 2  # a list question names its heading in full ("原则", "保障措施")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 
 
 class Writer:
@@ -70,8 +71,24 @@ def named_family(query: str, candidates: list[Candidate], index: Index) -> list[
     named = [family for family in index.families.named(query, MIN_LIST_TITLE) if family.path in rank]
     for family in sorted(named, key=lambda family: rank[family.path]):
         if MIN_LIST_UNITS <= len(family.positions) <= MAX_LIST_UNITS:
-            return [index.rows[position] for position in family.positions]
+            return keyed_to([index.rows[position] for position in family.positions], index.tokenizer.places(query))
     return []
+
+
+_KEY = re.compile(r"^(?:\d+[.、．]\s*)?([^：:，,。；]{1,16})[：:]")  # "镇江：重点推进…", "2.资源型地区：…"
+
+
+def keyed_to(units: list[Unit], places: list[str]) -> list[Unit]:
+    """The members of a list keyed by place ("南京：…", "镇江：…") whose key is a place the question names.
+
+    "专栏2里镇江重点推进哪些项目？" asks for 镇江's member alone. Members not keyed by place, or
+    keys the question does not name, leave the list whole.
+    """
+    keys = [_KEY.match(squeeze(u.body)) for u in units]
+    if not places or sum(1 for k in keys if k) < MIN_LIST_UNITS:
+        return units
+    named = [u for u, k in zip(units, keys, strict=True) if k and any(p in k.group(1) for p in places)]
+    return named or units
 
 
 ITEM = re.compile(r"^[一二三四五六七八九十]是|^\d+[.、．]|^[（(][一二三四五六七八九十\d]+[）)]|^[①-⑳]")
@@ -117,7 +134,7 @@ def compose(
         return writer.text().strip(), tuple(writer.citations)
     if shape.kind == "list" and _listed(candidates, index, focus or query, writer):
         return writer.text(), tuple(writer.citations)
-    for candidate in _best_sentences(candidates, shape):
+    for candidate in _best_sentences(candidates, shape, _asked_words(index, f"{query} {focus}")):
         writer.quote(candidate.unit, candidate.sentence)
     return writer.text(), tuple(writer.citations)
 
@@ -158,8 +175,23 @@ def _listed(candidates: list[Candidate], index: Index, query: str, writer: Write
     return len(listed) > 1
 
 
-def _best_sentences(candidates: list[Candidate], shape: QuestionShape) -> list[Candidate]:
-    """The best sentence and up to two more that score nearly as well (or add an asked quantity), in reading order."""
+def _asked_words(index: Index, query: str) -> frozenset[str]:
+    """The question's content words of two or more characters: what a further quoted sentence must add to."""
+    return frozenset(squeeze(w) for w in index.tokenizer.content_words(query) if len(w) >= 2)
+
+
+def _figures(sentence: str) -> set[str]:
+    """The figures a sentence gives as values: numbers with a decimal point or of two or more digits, not years or item numbers."""
+    return {f for f in _FIGURE.findall(sentence) if ("." in f or len(f) >= 2) and not re.fullmatch(r"(?:19|20)\d\d", f)}
+
+
+def _best_sentences(candidates: list[Candidate], shape: QuestionShape, words: frozenset[str] = frozenset()) -> list[Candidate]:
+    """The best sentence and up to two more that score nearly as well and add to it, in reading order.
+
+    A further sentence must add something the chosen ones lack: a word of the question they do not
+    contain, or an asked quantity they do not give. One that only repeats them (the same figure from
+    the text and from its table, a neighbouring clause on the same words) is padding and is left out.
+    """
     best = candidates[0]
     chosen: list[Candidate] = [best]
     covered = shape.quantities(best.sentence)
@@ -180,6 +212,11 @@ def _best_sentences(candidates: list[Candidate], shape: QuestionShape) -> list[C
         if candidate.score < NEARLY_AS_GOOD * best.score and not adds_quantity:
             continue
         if shape.kind in ("numeric", "table") and not re.search(r"\d", candidate.sentence):
+            continue
+        said = squeeze("".join(c.sentence + c.unit.label + "".join(c.unit.path) for c in chosen))
+        adds_word = any(w in squeeze(candidate.sentence) and w not in said for w in words)
+        repeats_figures = shape.kind in ("numeric", "table") and bool(_figures(candidate.sentence) & _figures(said))
+        if not adds_quantity and repeats_figures and not adds_word:
             continue
         chosen.append(candidate)
         covered |= shape.quantities(candidate.sentence)

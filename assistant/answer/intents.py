@@ -15,7 +15,7 @@ from ..corpus.headings import heading_title
 from ..corpus.repair import squeeze
 from ..records import Citation, Kind, Unit
 from .analysis import Question
-from .composition import ITEM, Writer, enumeration_of, first_sentences
+from .composition import ITEM, Writer, enumeration_of, first_sentences, keyed_to
 from .question import Candidate, sentences
 
 if TYPE_CHECKING:
@@ -105,7 +105,8 @@ def summarise(question: Question, candidates: list[Candidate], index: Index, sco
     doc_id, path = section
     children = [u for u in scorer.by_document.get(doc_id, ()) if u.path == path]
     headings = [u for u in children if u.kind == Kind.HEADING and not u.label.endswith("表头")]
-    points = (headings if len(headings) >= 2 else [u for u in children if u.kind != Kind.HEADING])[:MAX_POINTS]
+    points = headings if len(headings) >= 2 else keyed_to([u for u in children if u.kind != Kind.HEADING], list(question.places))
+    points = points[:MAX_POINTS]
     if not points:
         return None
     writer = Writer()
