@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
+from ..indexing.tokenizer import is_noun
 from .analysis import Question
 from .question import Candidate, Refusal
 
@@ -36,6 +37,31 @@ _QUESTION_WORDS = frozenset(
         "列举", "简述", "具体"
     }
 )
+
+
+# Asking words around which a question's asked head sits: "…的房价是多少", "需要提交哪些材料".
+_ASKING = re.compile(r"多少|什么|哪些|哪几|哪个|哪类|哪种|几|怎么|怎样|如何|何时|多大|多长|多高|多久|多远")
+# Words between the head and the asking word that carry no subject ("…目标是多少", "…需要提交哪些").
+_LINKS = frozenset(
+    {
+        "是", "有", "为", "的", "要", "需要", "需", "应", "应当", "应该", "将", "会", "能", "可以", "可", "达到", "达",
+        "占", "约", "共", "一共", "分别", "各", "给", "了", "都", "还", "又", "得", "到", "被", "把", "对", "按",
+    }
+)
+# Heads that say what kind of answer is wanted, not what it is about: never asked of the evidence.
+_GENERIC_HEADS = frozenset(
+    {
+        "目标", "内容", "情况", "方面", "要求", "时间", "时候", "地方", "地区", "东西", "事情", "问题", "意思", "方式",
+        "方法", "办法", "措施", "举措", "做法", "作用", "意义", "特点", "标准", "水平", "程度", "数量", "数额", "金额",
+        "规模", "比例", "比重", "面积", "人口", "人数", "户数", "总量", "数字", "数据", "指标", "项目", "工作", "任务",
+        "重点", "领域", "政策", "原因", "阶段", "部分", "类型", "形式", "条件", "规定", "安排", "目的", "思路", "路径",
+        "目标值", "指标值", "数值", "实际值", "值",
+    }
+)  # fmt: skip
+HEAD_DEPTH = 3  # the best candidates whose units must name the asked head
+# "什么称号", "哪些载体" ask for an instance of the head, which the text names without the head word;
+# "…的房价是多少" asks a figure of the head, which a sentence giving it names.
+ASKED_HEADS = frozenset({"number"})
 
 
 class Checker:
@@ -74,6 +100,9 @@ class Checker:
         unmatched = self.unmatched_numbers(question, candidates)
         if unmatched:
             return Refusal(f"文件没有给出与“{'、'.join(unmatched)}”相应的内容", cite=True, detail=True)
+        missing = self.missing_heads(question, candidates)
+        if missing:
+            return Refusal(f"文件没有给出关于“{'、'.join(missing)}”的内容", cite=True)
         if question.reversal and not any(question.reversal in squeeze(c.sentence) for c in candidates[:PREMISE_DEPTH]):
             return Refusal(f"文件没有提到“{question.reversal}”，问题的前提与文件不符", cite=True)
         return None
@@ -105,6 +134,42 @@ class Checker:
         words = [w for w in words if w not in pointer and w not in _QUESTION_WORDS and not any(s in w for s in _STRUCTURE_WORDS)]
         return (pointer, words) if words and not any(w in text for text in texts for w in words) else None
 
+    def asked_heads(self, question: Question) -> list[str]:
+        """The nouns that say what a figure is asked of: the noun phrase before the asking word.
+
+        "徐州的房价调控目标是多少？" asks a figure of 房价调控 (目标 only frames it). Generic heads
+        (目标, 面积, 比重) are left to the other rules; a verb or a pronoun ends the phrase.
+        """
+        words = self.scorer.tokenizer.words(question.text)
+        at = next((i for i, w in enumerate(words) if _ASKING.search(w)), None)
+        if at is None:
+            return []
+        framing = set(question.places) | self.names
+
+        def head(word: str) -> bool:
+            return len(word) >= 2 and bool(re.fullmatch(r"[\u3400-\u9fff]+", word)) and word not in framing and not _ASKING.search(word)
+
+        heads: list[str] = []
+        before = at - 1
+        while before >= 0 and words[before] in _LINKS:
+            before -= 1
+        while before >= 0 and head(words[before]) and is_noun(words[before]):
+            if words[before] not in _GENERIC_HEADS and words[before] not in _QUESTION_WORDS:
+                heads.insert(0, words[before])
+            before -= 1
+            if len(heads) >= 2:
+                break
+        return heads
+
+    def missing_heads(self, question: Question, candidates: list[Candidate]) -> list[str]:
+        """The asked heads that none of the best evidence's units, headings or documents name."""
+        if question.intent not in ASKED_HEADS or not candidates:
+            return []
+        where = squeeze(
+            "".join(c.unit.body + c.unit.label + "".join(c.unit.path) + c.unit.doc_title for c in candidates[:HEAD_DEPTH])
+        )
+        return [h for h in self.asked_heads(question) if not _named(h, where)]
+
     def unmatched_numbers(self, question: Question, candidates: list[Candidate]) -> list[str]:
         """Figures the question states as conditions ("70至79周岁") that the best evidence never mentions."""
         if question.intent not in CONDITIONED or not candidates:
@@ -114,3 +179,11 @@ class Checker:
         conditions = _COMPARED.sub("", question.text)  # "超过1000" filters values; it names no thing
         stated = [n for n in question.numbers if len(re.sub(r"\D", "", n)) >= 2 and n in squeeze(conditions)]
         return [n for n in stated if re.sub(r"[^\d.]", "", n) not in where]
+
+
+def _named(word: str, text: str) -> bool:
+    """A word is named by a text that has it, or, for a longer word, most of its character pairs ("工业总产值" ~ "工业产值")."""
+    if word in text:
+        return True
+    pairs = [word[i : i + 2] for i in range(len(word) - 1)]
+    return len(word) >= 3 and sum(1 for p in pairs if p in text) * 2 > len(pairs)

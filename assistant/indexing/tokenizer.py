@@ -135,15 +135,33 @@ class Tokenizer:
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
     """Every word tagged ns (place) in jieba's dictionary and in the domain dictionary."""
+    return _tagged()[0]
+
+
+def is_noun(word: str) -> bool:
+    """True for a word jieba's dictionaries tag as a noun (n, nz, vn…), and for a word they do not know (a compound)."""
+    return word not in _tagged()[1]
+
+
+@lru_cache(maxsize=1)
+def _tagged() -> tuple[frozenset[str], frozenset[str]]:
+    """(place names, words tagged anything but a noun), read once from jieba's dictionary and the domain dictionary."""
     import jieba
 
     names: set[str] = set()
+    others: set[str] = set()
     for path in (Path(jieba.__file__).parent / "dict.txt", _data_file("domain_words.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split()
-            if len(parts) == 3 and parts[2] == "ns" and len(parts[0]) >= 2:
+            if len(parts) != 3:
+                continue
+            if parts[2] == "ns" and len(parts[0]) >= 2:
                 names.add(parts[0])
-    return frozenset(names - GENERIC_PLACES)
+            if parts[2].startswith("n") or parts[2] == "vn":
+                others.discard(parts[0])  # the domain dictionary's tag wins
+            else:
+                others.add(parts[0])
+    return frozenset(names - GENERIC_PLACES), frozenset(others)
 
 
 # Words jieba tags as places that name no particular place.

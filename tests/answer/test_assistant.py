@@ -75,6 +75,8 @@ def test_a_cross_document_question_answers_for_each_document_and_says_when_one_i
         ("明天徐州会下雨吗？", "文件没有涉及“明天、下雨”"),
         ("江苏规划为什么取消了采煤沉陷区治理？", "文件没有提到“取消”，问题的前提与文件不符"),
         ("表1中历史遗留矿山（区）环境恢复治理率2030年的目标是多少？", "文件没有涉及2030年"),
+        # a figure asked of something no retrieved unit names (目标 only frames it)
+        ("徐州的房价调控目标是多少？", "文件没有给出关于“房价、调控”的内容"),
     ],
 )
 def test_questions_the_documents_do_not_answer_are_refused_helpfully(assistant, question, reason):
@@ -85,6 +87,19 @@ def test_questions_the_documents_do_not_answer_are_refused_helpfully(assistant, 
     assert f"（{reason}）" in reply.answer
     assert reply.related
     assert reply.answer.endswith("。")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "老矿区新兴产业增加值占老矿区生产总值的比重要达到多少？",  # 重要 is no noun: the phrase ends at it
+        "潘安湖湿地的面积有多大？",  # 面积 is generic: the quantity rule judges it
+        "它们的面积分别是多少？",  # a pronoun is not what a figure is asked of
+    ],
+)
+def test_a_figure_asked_of_what_the_evidence_names_is_not_refused(assistant, question):
+    history = ["江苏有哪几个独立工矿区？"] if question.startswith("它们") else []
+    assert assistant.ask(question, history).found is True
 
 
 @pytest.mark.parametrize("question", ["", "   ", "？？！", None])
