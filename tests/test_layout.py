@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 # The stages in pipeline order; a module may import its own stage and the ones before it.
-BASE = ("config", "errors", "records")  # shared by every stage
+BASE = ("config", "errors", "markup", "records")  # shared by every stage
 STAGES = ("corpus", "indexing", "search", "answer", "briefing", "evaluation", "ui")
 EDGES = ("cli", "__main__", "__init__")  # the package's front: may import any stage
 

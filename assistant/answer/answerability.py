@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
-from ..indexing.tokenizer import is_noun
+from ..indexing.tokenizer import is_noun, place_names
 from .analysis import Question
 from .question import Candidate, Refusal
 
@@ -82,8 +82,12 @@ class Checker:
                     structures.setdefault((unit.doc_id, squeeze(heading)), []).append(unit.body)
         self.structures = {key: squeeze("".join(parts)) for key, parts in structures.items()}
 
-    def refusal(self, question: Question, candidates: list[Candidate]) -> Refusal | None:
-        """Why the best evidence does not answer the question, or None when it may."""
+    def refusal(self, question: Question, candidates: list[Candidate], follow_up: bool = False) -> Refusal | None:
+        """Why the best evidence does not answer the question, or None when it may.
+
+        A follow-up's resolved question carries the earlier subject's words ("镇江的呢？" after
+        "徐州的鼓楼老工业区…" reads "镇江的鼓楼老工业区…"), so its asked heads are not held against it.
+        """
         absent = self.absent_words(question)
         if absent:
             return Refusal(f"文件没有涉及“{'、'.join(absent)}”")
@@ -100,7 +104,7 @@ class Checker:
         unmatched = self.unmatched_numbers(question, candidates)
         if unmatched:
             return Refusal(f"文件没有给出与“{'、'.join(unmatched)}”相应的内容", cite=True, detail=True)
-        missing = self.missing_heads(question, candidates)
+        missing = [] if follow_up else self.missing_heads(question, candidates)
         if missing:
             return Refusal(f"文件没有给出关于“{'、'.join(missing)}”的内容", cite=True)
         if question.reversal and not any(question.reversal in squeeze(c.sentence) for c in candidates[:PREMISE_DEPTH]):
@@ -140,7 +144,7 @@ class Checker:
         "徐州的房价调控目标是多少？" asks a figure of 房价调控 (目标 only frames it). Generic heads
         (目标, 面积, 比重) are left to the other rules; a verb or a pronoun ends the phrase.
         """
-        words = self.scorer.tokenizer.words(question.text)
+        words = _joined_characters(self.scorer.tokenizer.words(question.text))
         at = next((i for i, w in enumerate(words) if _ASKING.search(w)), None)
         if at is None:
             return []
@@ -150,15 +154,15 @@ class Checker:
             return len(word) >= 2 and bool(re.fullmatch(r"[\u3400-\u9fff]+", word)) and word not in framing and not _ASKING.search(word)
 
         heads: list[str] = []
-        before = at - 1
-        while before >= 0 and words[before] in _LINKS:
-            before -= 1
-        while before >= 0 and head(words[before]) and is_noun(words[before]):
-            if words[before] not in _GENERIC_HEADS and words[before] not in _QUESTION_WORDS:
-                heads.insert(0, words[before])
-            before -= 1
-            if len(heads) >= 2:
+        for word in reversed(words[:at]):
+            if word in _LINKS and not heads:
+                continue  # "…的目标是多少": links and generic heads before the first head are skipped
+            if not head(word) or not is_noun(word) or word in place_names():
                 break
+            if word not in _GENERIC_HEADS and word not in _QUESTION_WORDS:
+                heads.insert(0, word)
+                if len(heads) >= 2:
+                    break
         return heads
 
     def missing_heads(self, question: Question, candidates: list[Candidate]) -> list[str]:
@@ -187,3 +191,19 @@ def _named(word: str, text: str) -> bool:
         return True
     pairs = [word[i : i + 2] for i in range(len(word) - 1)]
     return len(word) >= 3 and sum(1 for p in pairs if p in text) * 2 > len(pairs)
+
+
+def _joined_characters(words: list[str]) -> list[str]:
+    """Runs of single characters joined: a word the dictionaries lack comes out of jieba as characters ("漏", "损", "率")."""
+    joined: list[str] = []
+    run = ""
+    for word in [*words, ""]:
+        if len(word) == 1 and re.fullmatch(r"[\u3400-\u9fff]", word) and word not in _LINKS:
+            run += word
+            continue
+        if run:
+            joined.append(run)
+            run = ""
+        if word:
+            joined.append(word)
+    return joined

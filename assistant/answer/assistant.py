@@ -123,7 +123,8 @@ class Assistant:
                 return self._reply(text, resolution, structural)
         hits = self.retriever.search(resolution.query, k=SEARCH_K, doc=scope)
         candidates = self.scorer.candidates(resolution.query, hits, shape, resolution.focus)
-        refusal = self.scorer.refusal(resolution.query, shape, candidates) or self.checker.refusal(asked, candidates)
+        follow_up = bool(history) and resolution.rewritten
+        refusal = self.scorer.refusal(resolution.query, shape, candidates) or self.checker.refusal(asked, candidates, follow_up)
         if refusal is not None and refusal.detail and asked.intent == "yesno" and candidates and candidates[0].score >= SAID_SCORE:
             # "规划期是到2030年吗？": the year is not the documents', so the answer is 否, with what they do say
             answer, citations = compose(candidates, shape, self.index, resolution.query, resolution.focus)

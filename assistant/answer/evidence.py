@@ -165,7 +165,12 @@ class Scorer:
                     missing = []
                 score -= PLACE_PENALTY * len(missing)
                 found.append(Candidate(hit.unit, sentence, score, rank, order))
-        return sorted(found, key=lambda c: (-c.score, c.rank, c.order))
+        found.sort(key=lambda c: (-c.score, c.rank, c.order))
+        if len(places) == 1:
+            # a question about one place is answered from what is said of that place: the units that
+            # name it (in a sentence, a heading or the document's name) come first, best first
+            found.sort(key=lambda c: not self.mentions(c.unit, places[0]))
+        return found
 
     def refusal(self, query: str, shape: QuestionShape, candidates: list[Candidate]) -> Refusal | None:
         """Why the documents do not answer the question, or None when they do."""
@@ -193,6 +198,9 @@ class Scorer:
         for place in places:
             if not any(self.mentions(u, place) for u in top_units):
                 return Refusal(f"没有找到关于“{place}”的相关表述")
+        if len(places) == 1 and not self.mentions(best.unit, places[0]):
+            # the best sentence is about somewhere else: what it says is not said of the place asked about
+            return Refusal(f"没有找到关于“{places[0]}”的相关表述", cite=True)
         if shape.units:
             # a question about several places ("贾汪区和沛县…") is answered by sentences that each name one
             about_all = all if len(places) < 2 else any

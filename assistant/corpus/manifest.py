@@ -14,6 +14,7 @@ from .readers import SUFFIXES, read_document
 from .repair import PAGE_NUMBER
 
 MANIFEST = "documents.toml"
+EXAMPLES = "examples.txt"  # example questions the app shows for this corpus, one a line: not a document
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
 
@@ -251,7 +252,7 @@ def _unlisted_files(corpus_dir: Path, listed: list[DocumentSpec]) -> tuple[list[
     documents: list[Path] = []
     others: list[Path] = []
     for path in sorted(corpus_dir.iterdir(), key=lambda p: p.name):
-        if not path.is_file() or path.resolve() in named or path.name == MANIFEST or path.name.startswith((".", "~$")):
+        if not path.is_file() or path.resolve() in named or path.name in (MANIFEST, EXAMPLES) or path.name.startswith((".", "~$")):
             continue
         if path.stem.lower() == "readme":
             continue

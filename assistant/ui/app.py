@@ -18,10 +18,10 @@ from ..answer.assistant import Assistant
 from ..config import Settings
 from ..errors import AssistantError, IndexDamaged, IndexNotBuilt, IndexStale
 from ..indexing.store import warm
+from ..markup import escape_markdown
 from . import handlers
 from .feedback import FeedbackError
 from .feedback import check as check_feedback
-from .presentation import escape_markdown
 
 TITLE = "政策规划问答助手"
 CONCURRENCY = 8  # requests answered at once; Assistant.ask is read-only over the loaded index

@@ -14,9 +14,10 @@ from pathlib import Path
 from ..answer.assistant import Assistant
 from ..answer.question import visible_text
 from ..errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
+from ..markup import escape_markdown
 from ..records import Reply, Unit
 from .feedback import DOWN, UP, Feedback, FeedbackError, export_feedback, record
-from .presentation import error_messages, escape_markdown, outline, plain_text, reply_messages, source_choices, unit_html
+from .presentation import error_messages, outline, plain_text, reply_messages, source_choices, unit_html
 
 log = logging.getLogger(__name__)
 

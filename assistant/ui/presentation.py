@@ -1,8 +1,7 @@
 """Presentation: replies and units as escaped chat messages, reader HTML and plain text.
 
 Everything a user or a document wrote is escaped before it is put into markup. Chat messages are
-rendered by Gradio as Markdown, so besides `< > & " '` the Markdown and LaTeX specials become
-numeric character references too: they show as themselves and are never read as syntax.
+rendered by Gradio as Markdown; `markup.escape_markdown` is the one rule for that.
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from ..markup import escape_markdown
 from ..records import Kind, Reply, Unit
 
 PATH_SEPARATOR = " › "
@@ -21,20 +21,9 @@ KINDS = {
     "table_row": "表格行",
     "table_note": "表格说明",
 }
-_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|~$:=^"
-_ESCAPES = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_SPECIALS}
-_ESCAPES.update({ord("<"): "&lt;", ord(">"): "&gt;", ord("&"): "&amp;", ord('"'): "&quot;", ord("'"): "&#39;"})
 _MARKER = re.compile(r"&#91;(\d+)&#93;")
 _SECTION_CODE = re.compile(r"^(?:第[一二三四五六七八九十]+章(?:第[一二三四五六七八九十]+节)?|表\d+) (?=\S)")
 OUTLINE_WIDTH = 34  # characters of a label shown in the reader's outline
-
-
-def escape_markdown(text: str) -> str:
-    """Text safe to show in a Markdown message: HTML and Markdown specials become character references.
-
-    Line breaks are kept (the chat renders them as breaks).
-    """
-    return str(text).translate(_ESCAPES)
 
 
 def _markers(escaped: str) -> str:

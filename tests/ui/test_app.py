@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import AssistantError
+from assistant.markup import escape_markdown
 from assistant.records import Reply, Unit
 from assistant.ui.handlers import ask_json, history_questions, open_unit, read_document, read_unit, respond, step, turn_of
-from assistant.ui.presentation import escape_markdown, outline, plain_text, reply_messages, unit_html
+from assistant.ui.presentation import outline, plain_text, reply_messages, unit_html
 from bench.app_load import ask_concurrently, free_port, gold_items, problems
 
 JIANGSU = "江苏省“十四五”老工业地区和资源型地区振兴发展规划"
