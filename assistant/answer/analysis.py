@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from ..search.steering import SteeredRetriever
 
 Intent = Literal[
-    "comparison", "count", "sum", "difference", "yesno", "summary", "table", "list", "number", "time", "place", "reason", "method", "fact"
+    "comparison", "locate", "count", "sum", "difference", "yesno", "summary", "table", "list", "number", "time", "place",
+    "reason", "method", "fact",
 ]
 
 _COUNTED = (
@@ -35,9 +36,17 @@ _SUMMARY = (
     r"主要内容|主要讲|讲了什么|讲的是什么|讲了哪些|概括|概述|总体要求|总体思路|主要目标|哪些方面|哪几个方面|"
     r"几个方面|重点任务|主要任务|总的来说"
 )
-# Tried in order; the first that matches is the intent. Count comes before sum ("一共有多少项指标"
+# "哪一章讲了X", "在哪一节", "第几部分", "哪里提到X": where the documents say it, not what they say
+# ("哪几条" enumerates: a list question).
+LOCATE = re.compile(
+    r"(?:哪一|哪个|第几)(?:章|节|条|款|部分|篇|专栏|段)|在哪(?:一|个)?(?:章|节|条|部分)|"
+    r"(?:哪里|什么地方|何处)(?:讲|提|写|谈|说|规定|涉及)|出处|出自"
+)
+# Tried in order; the first that matches is the intent. Locate comes first ("第几部分" is no count);
+# count comes before sum ("一共有多少项指标"
 # counts items, "一共要安置多少户" adds figures) and both before the plain number question.
 INTENT_PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    ("locate", LOCATE),
     ("count", re.compile(_COUNTED)),
     ("sum", re.compile(r"一共|合计|总共|共计|总计|加起来|之和|总和|累计共")),
     ("difference", re.compile(_DIFFERENCE)),

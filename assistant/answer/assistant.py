@@ -26,6 +26,9 @@ from .question import QuestionShape, Refusal, clean_question, sentences, shape_o
 
 SEARCH_K = 8
 LONG_QUESTION = 60  # characters: a question this long is usually context pasted before the question asked
+# A word of a "如何…" question this rare (ln of units per unit containing it; ~1 unit in 12) names its
+# topic; "老矿区", "转型" run through a whole plan and pick out nothing.
+TOPIC_IDF = 2.5
 ITEM_SENTENCES = 4  # sentences quoted when a follow-up asks for one item of an earlier list in full
 # "第一条具体怎么说？", "那第三项呢？": a follow-up that points at an item of the earlier answer.
 ORDINAL = re.compile(r"^(?:那么?|其中)?第([一二三四五六七八九十\d]+)(?:条|项|个|点|方面|部分)")
@@ -121,8 +124,9 @@ class Assistant:
             structural = intents.structure_count(asked, self.index, self.scorer)
             if structural is not None:  # "一共有多少条": the document's own structure answers, whatever matches its words
                 return self._reply(text, resolution, structural)
-        hits = self.retriever.search(resolution.query, k=SEARCH_K, doc=scope)
-        candidates = self.scorer.candidates(resolution.query, hits, shape, resolution.focus)
+        searched = intents.without_locator(resolution.query) if asked.intent == "locate" else resolution.query
+        hits = self.retriever.search(searched, k=SEARCH_K, doc=scope)
+        candidates = self.scorer.candidates(searched, hits, shape, resolution.focus)
         follow_up = bool(history) and resolution.rewritten
         refusal = self.scorer.refusal(resolution.query, shape, candidates) or self.checker.refusal(asked, candidates, follow_up)
         if refusal is not None and refusal.detail and asked.intent == "yesno" and candidates and candidates[0].score >= SAID_SCORE:
@@ -193,6 +197,12 @@ class Assistant:
             special = intents.count(asked, candidates, index, self.scorer, family)
         elif intent == "number" and "分别" in asked.text:
             special = intents.per_operand(asked, candidates)
+        elif intent == "locate":
+            words = index.tokenizer.content_words(intents.without_locator(resolution.focus or asked.focus))
+            special = intents.locate(asked, candidates, {w: self.scorer.idf(w) for w in words if len(w) >= 2})
+        elif intent == "method":
+            words = index.tokenizer.content_words(resolution.focus or asked.focus)
+            special = intents.measures(asked, candidates, frozenset(w for w in words if len(w) >= 2 and self.scorer.idf(w) >= TOPIC_IDF))
         elif intent in ("sum", "difference"):
             special = intents.arithmetic(asked, candidates, self.index.tokenizer.places(" ".join(c.sentence for c in candidates[:30])))
         if special is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..indexing.tokenizer import Tokenizer, folding_table
+from .analysis import ATTRIBUTES, FRAME_WORDS
 from .question import MAX_HISTORY, clean_question
 
 if TYPE_CHECKING:
@@ -110,9 +111,41 @@ def resolve(question: str, history: list[str], tokenizer: Tokenizer, documents: 
             extra = re.sub(r"^(那个|这个|的)+|(那个|这个)?(呢|的呢)[？?]?", "", extra).strip("，,？? 的")
             shown = f"{rewritten}？" if not extra else f"{rewritten}，{extra}？"
             return Resolution(shown, shown, True)
+    switched = _switched_topic(focus, base, tokenizer, documents) if _ELLIPTICAL.match(question) else ""
+    if switched:
+        return Resolution(switched, switched, True)
     # The follow-up's own words lead; the earlier question supplies the topic.
     shown = f"{base}——{_strip(question)}？"
     return Resolution(f"{focus} {focus} {base}", shown, True, focus=focus, context=base)
+
+
+_TOPIC_SUFFIX = re.compile(r"(?:方面|领域|这块|这一块|这一方面|上)$")
+
+
+def _switched_topic(focus: str, base: str, tokenizer: Tokenizer, documents: frozenset[str]) -> str:
+    """"融资方面呢？" after "指导意见对人才支撑有什么要求？": the new topic takes the old one's place in the
+    earlier question, whose document and what it asks of the topic stay ("指导意见对融资有什么要求？").
+
+    Only when the follow-up names a topic of its own (words the earlier question lacks) and asks no
+    attribute ("那治理面积呢？" asks something else of the same subject); "" otherwise.
+    """
+    focus = _TOPIC_SUFFIX.sub("", focus) or focus
+    new = [w for w in tokenizer.content_words(focus) if w not in FRAME_WORDS]
+    if not new or any(w in base for w in new) or any(a in focus for a in ATTRIBUTES):
+        return ""
+    if all(w in documents for w in new):
+        # "那指导意见呢？": the same question of another document
+        old = max((d for d in documents if d in base), key=len, default="")
+        return re.sub(re.escape(old) + "(?:规划|意见|文件)?", focus, base, count=1) + "？" if old else ""
+    topic = [
+        w for w in tokenizer.content_words(base)
+        if w not in FRAME_WORDS and w not in documents and w not in ATTRIBUTES and not _YEAR.fullmatch(w)
+    ]
+    spans = [(base.find(w), base.find(w) + len(w)) for w in topic if w in base]
+    if not spans:
+        return ""
+    start, end = min(a for a, _ in spans), max(b for _, b in spans)
+    return f"{base[:start]}{focus}{base[end:]}？"
 
 
 def needs_context(question: str) -> bool:

@@ -595,6 +595,98 @@ def speaks_of(candidate: Candidate, topic: dict[str, float]) -> bool:
     return total <= 0 or sum(w for word, w in topic.items() if word in where) >= TOPIC_SHARE * total
 
 
+# -- where it is said and how it is done --------------------------------------------------------------
+
+_LOCATE_VERBS = re.compile(r"讲了?|写在|写了|谈到|谈了|提到|涉及|说的?是")
+_PLAIN_LABEL = re.compile(r"^第\d+段$")
+LOCATED = 2  # a locate answer names at most this many places in the documents
+SECOND_PLACE = 0.5  # the second one when its best sentence scores this share of the first's
+NEAR_COVERAGE = 0.8  # ... and its titles hold this share of the topic words the first one's hold
+_SECTION_CODE = re.compile(r"^(?:第[一二三四五六七八九十]+章(?:第[一二三四五六七八九十]+节)?)\s*")
+
+
+def without_locator(text: str) -> str:
+    """A locate question as searched: "哪一部分讲了X" searches X (its "一条" would match "走出一条…")."""
+    from .analysis import LOCATE
+
+    return _LOCATE_VERBS.sub(" ", LOCATE.sub(" ", text)).strip() or text
+
+
+def _parts(unit: Unit) -> list[str]:
+    """Where a unit sits, part by part: its headings and, for a clause or a titled paragraph, its own title."""
+    parts = list(unit.path)
+    if unit.kind in (Kind.CLAUSE, Kind.PARAGRAPH, Kind.BOX_ITEM) and unit.label:
+        own = _SECTION_CODE.sub("", unit.label).rstrip("。")
+        if own and not _PLAIN_LABEL.match(own) and own not in parts:
+            parts.append(own)
+    return parts
+
+
+def location(unit: Unit) -> str:
+    """Where a unit sits, in words: "第三章 推动… › 第二节 推动工业遗产保护利用 › 推进重点保护展示"."""
+    return " › ".join(_parts(unit))
+
+
+def locate(question: Question, candidates: list[Candidate], words: dict[str, float]) -> Composed | None:
+    """"哪一章讲了X": the section (and clause) whose title names X — else whose text says it best — named in full,
+    with the sentence that shows it; a second place when it is named as well.
+
+    Args:
+        words: the topic's words with their weights (idf); a place whose titles hold more of them comes first.
+    """
+    def covered(text: str) -> float:
+        return sum(weight for word, weight in words.items() if word in text)
+
+    ranked = sorted(candidates, key=lambda c: (-covered(location(c.unit)), -c.score))
+    if not ranked:
+        return None
+    top = covered(location(ranked[0].unit))
+    writer = Writer()
+    named: list[str] = []
+    for candidate in ranked:
+        where = location(candidate.unit)
+        if not where or where in named:
+            continue
+        if named and (covered(where) < NEAR_COVERAGE * top or candidate.score < SECOND_PLACE * ranked[0].score):
+            break
+        writer.quote(candidate.unit, candidate.sentence, prefix=f"《{candidate.unit.doc_title}》{where}：")
+        named.append(where)
+        if len(named) == LOCATED:
+            break
+    if not named:
+        return None
+    parts = _parts(ranked[0].unit)
+    short = max(reversed(parts), key=covered) if top else parts[-1]
+    return _done(short, writer, separator="\n")
+
+
+MAX_MEASURES = 5  # sentences of one clause quoted for "如何…": its measures, in order
+
+
+def measures(question: Question, candidates: list[Candidate], words: frozenset[str]) -> Composed | None:
+    """"如何/怎样/采取哪些措施": the measures of the clause that speaks of it, in the clause's order.
+
+    A clause or paragraph whose lead sentence is the best match is about the topic: its sentences are
+    its measures. Otherwise the best sentence's neighbours that name the topic too are quoted with it.
+    None when that adds nothing to the best sentence (the general composer answers).
+    """
+    best = candidates[0]
+    unit = best.unit
+    if unit.kind not in (Kind.CLAUSE, Kind.PARAGRAPH, Kind.BOX_ITEM):
+        return None
+    pieces = sentences(unit.body)
+    if best.order == 0:
+        chosen = pieces[:MAX_MEASURES]
+    else:
+        chosen = [p for n, p in enumerate(pieces) if n == best.order or any(w in p for w in words)][:MAX_MEASURES]
+    if len(chosen) < 2:
+        return None
+    writer = Writer()
+    for piece in chosen:
+        writer.quote(unit, piece)
+    return _done("", writer)
+
+
 # -- direct answers --------------------------------------------------------------------------------
 
 

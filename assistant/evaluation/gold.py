@@ -27,6 +27,7 @@ TYPES = (
     "unanswerable",
 )
 UNANSWERABLE = "unanswerable"
+TYPE_LABEL = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 #: `doc` values besides a document id: evidence in several documents, or in none.
 BOTH = "both"
 NONE = "none"
@@ -201,8 +202,10 @@ def _evidence(raw: object, strings, problems: list[str]) -> list[tuple[str, ...]
 def _inconsistencies(kind: str, keys: tuple[str, ...], has_evidence: bool, history: tuple[str, ...]) -> list[str]:
     """What an item's type, keys, evidence and history say against each other."""
     problems = [f"field 'keys' entry {key!r} has an empty alternative around '|'." for key in keys if not all(alternatives(key))]
-    if kind and kind not in TYPES:
-        problems.append(f"field 'type' {kind!r} is not one of {', '.join(TYPES)}.")
+    # A type is a style label the report breaks down by: a new style ("why", "english") is welcome; only
+    # "unanswerable" (a refusal is right) and "followup" (history needed) change how an item is scored.
+    if kind and not TYPE_LABEL.fullmatch(kind):
+        problems.append(f"field 'type' {kind!r} is not a label of lower-case letters, digits, '_' or '-' (e.g. {', '.join(TYPES[:4])}).")
     if kind == UNANSWERABLE and (keys or has_evidence):
         problems.append("an unanswerable item must have empty 'keys' and 'evidence'.")
     if kind and kind != UNANSWERABLE and not has_evidence:

@@ -142,3 +142,23 @@ def test_every_gold_answer_quotes_verbatim_and_every_marker_points_at_a_citation
     statements = [s.strip() for s in re.split(r"(?<=\])", reply.answer.strip()) if s.strip()] if reply.found else []
     statements = [line for s in statements for line in s.split("\n") if not line.endswith(SILENT)]
     assert [s for s in statements if not re.search(r"\[\d+\]$", s)] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "where"),
+    [("指导意见哪一条讲人才？", "强化人才支撑"), ("规划里讲工业遗产保护的是哪一部分？", "推动工业遗产保护利用")],
+)
+def test_a_locate_question_names_the_section_in_words_with_its_sentence(assistant, question, where):
+    reply = assistant.ask(question)
+    assert reply.found and where in reply.short
+    first = reply.answer.splitlines()[0]
+    assert first.startswith("《") and where in first.split("：")[0] and first.endswith("[1]")
+    assert reply.citations[0].quote in reply.citations[0].unit.body
+
+
+def test_a_how_question_quotes_the_measures_of_its_clause_in_order(assistant):
+    reply = assistant.ask("怎样拓宽老矿区转型的融资渠道？")
+    (citation,) = reply.citations
+    quoted = re.findall(r"([^\]]+)\[1\]", reply.answer)
+    assert len(quoted) >= 2 and all(q in citation.unit.body for q in quoted)
+    assert [citation.unit.body.index(q) for q in quoted] == sorted(citation.unit.body.index(q) for q in quoted)

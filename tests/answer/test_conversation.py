@@ -65,3 +65,14 @@ def test_the_resolver_is_the_one_reading_of_a_question_for_ask_search_and_evalua
     args = ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir), "search", "--batch", str(batch), "--json"]
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["query"] == resolution.query
+
+
+def test_an_elliptical_follow_up_naming_a_new_topic_takes_the_old_topics_place(index):
+    words = document_words(index)
+    r = resolve("融资方面呢？", ["指导意见对人才支撑有什么要求？"], index.tokenizer, words)
+    assert (r.query, r.shown, r.rewritten) == ("指导意见对融资有什么要求？", "指导意见对融资有什么要求？", True)
+    # another document: the same question of it
+    assert resolve("指导意见呢？", ["江苏规划的发展目标有哪些？"], index.tokenizer, words).shown == "指导意见的发展目标有哪些？"
+    # an attribute asks something else of the same subject: the earlier question stays whole
+    r = resolve("那治理面积呢？", ["贾汪区重点采煤沉陷区面积多大？"], index.tokenizer, words)
+    assert r.shown == "贾汪区重点采煤沉陷区面积多大——那治理面积呢？"
