@@ -150,7 +150,8 @@ def analyse(
         attribute=next((a for a in ATTRIBUTES if a in shown), ""),
         shape=shape or shape_of(shown, text, retriever),
         docs=docs,
-        years=tuple(dict.fromkeys(_YEAR.findall(shown))),
+        # a follow-up ("研发经费的目标呢？") keeps the year of the question it follows
+        years=tuple(dict.fromkeys(_YEAR.findall(shown) or _YEAR.findall(text))),
         periods=tuple(dict.fromkeys(_PERIOD.findall(shown))),
         places=tuple(dict.fromkeys(places)),
         pointers=tuple(dict.fromkeys(squeeze(p) for p in _POINTER.findall(shown))),

@@ -16,7 +16,7 @@ from ..records import Citation, Hit, Reply
 from ..search.retriever import Retriever
 from ..search.steering import SteeredRetriever
 from . import intents
-from .analysis import Question, analyse
+from .analysis import FRAME_WORDS, Question, analyse
 from .answerability import Checker
 from .composition import Writer, compose, enumeration_of, named_family
 from .conversation import Resolution, Resolver
@@ -35,6 +35,15 @@ ORDINAL = re.compile(r"^(?:那么?|其中)?第([一二三四五六七八九十\d
 QUESTION_CUE = re.compile(r"[？?]|多少|哪些|哪几|什么|怎么|如何|是否|吗|呢")
 # A refusal quotes what the documents do say when their best sentence matches the question this well.
 SAID_SCORE = 0.3
+_MARKER = re.compile(r"\[(\d+)\]")
+_REASON = re.compile(r"^文件中没有找到能回答这个问题的内容（(.+?)）。")  # the reason a refusal's first line gives
+_QUOTED = re.compile(r"[^\[\]\n]+\[\d+\]")  # a quoted sentence with its marker
+PART_CUE = re.compile(QUESTION_CUE.pattern + r"|多大|多长|多高|多远|多久|几|谁|哪|何")
+# question words and pronouns ("几个", "这项") are not what a part is about
+_ASKING = re.compile(r"^(?:几|多少|多大|哪|什么|这|那|该|其|它)")
+COVERED = 0.5  # share of a part's words an answer to the whole question must quote to answer that part too
+MIN_PART = 4  # characters of a question sentence that asks something of its own (not "是吗？")
+MAX_PARTS = 4  # more question marks than this is pasted text, not questions asked in a row
 STRONG_MATCH = 0.5  # a best sentence this good answers a comparison even when the topic's own words are not in it
 MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
 PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”"
@@ -48,6 +57,22 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 def _enumerates(best) -> bool:
     """True when the best sentence opens a list the general composer quotes whole ("…问题：一是…")."""
     return len(enumeration_of(best)) > 1
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions of "A是多少？B呢？" in order; one part for a question asked once (or pasted context).
+
+    Each part must end with a question mark, carry a question cue and be long enough to ask on its own;
+    a long text is pasted context around one question, which `_asked_part` reads.
+    """
+    if len(text) > 2 * LONG_QUESTION:
+        return [text]
+    parts = [p.strip() for p in re.split(r"(?<=[？?])", text) if p.strip()]
+    if not 1 < len(parts) <= MAX_PARTS:
+        return [text]
+    if all(p[-1] in "？?" and len(p) >= MIN_PART and PART_CUE.search(p[:-1]) for p in parts):
+        return parts
+    return [text]
 
 
 class Assistant:
@@ -105,6 +130,23 @@ class Assistant:
             self.index.doc_range(doc)  # unknown ids fail loudly: it is a caller's mistake
         if not _WORDLIKE.search(text):
             return Reply(question=text, query="", answer=PROMPT, found=False)
+        parts = question_parts(text)
+        whole = self._answer(text, history, doc)
+        if len(parts) == 1 or (whole.found and all(self._covers(whole, part) for part in parts)):
+            return whole
+        return self._several(text, parts, history, doc)
+
+    def _covers(self, reply: Reply, part: str) -> bool:
+        """Whether an answer speaks to one of the questions asked with others: it quotes most of the part's words."""
+        words = [
+            w for w in self.index.tokenizer.content_words(part)
+            if len(w) >= 2 and not intents.is_frame(w) and w not in FRAME_WORDS and not _ASKING.match(w)
+        ]
+        quoted = reply.answer + "".join(c.unit.body for c in reply.citations)
+        return not words or sum(w in quoted for w in words) >= COVERED * len(words)
+
+    def _answer(self, text: str, history: list[str] | tuple[str, ...] | None, doc: str | None) -> Reply:
+        """The answer to one question (cleaned, not empty)."""
         ordinal = ORDINAL.match(text)
         if ordinal and history:
             return self._nth_item(text, ordinal, history, doc)
@@ -145,6 +187,45 @@ class Assistant:
             units = {u.id: u for u in [*(c.unit for c in composed.citations), *(h.unit for h in hits)]}
             reply = self.llm.rewrite(reply, list(units.values()))
         return reply
+
+    def _several(self, text: str, parts: list[str], history: list | tuple | None, doc: str | None) -> Reply:
+        """"A是多少？B呢？": each question answered in turn (a later one may lean on an earlier), one reply.
+
+        The citations are renumbered across the parts; a part the documents do not answer is named in
+        the notice with the reason, and the reply is found when any part is.
+        """
+        earlier = list(history or [])
+        replies = []
+        for part in parts:
+            replies.append(self.ask(part, earlier, doc))
+            earlier.append(part)
+        if not any(r.found for r in replies):
+            first = replies[0]
+            return Reply(question=text, query=first.query, answer=first.answer, found=False, related=first.related, notice=first.notice)
+        refs: dict[str, int] = {}
+        citations: list[Citation] = []
+        lines: list[str] = []
+        unanswered = []
+        for part, reply in zip(parts, replies, strict=True):
+            if not reply.found:
+                reason = _REASON.search(reply.answer)
+                unanswered.append(f"文件没有回答“{part}”（{reason.group(1) if reason else '未找到相关内容'}）。")
+                continue
+            mapping = {}
+            for citation in reply.citations:
+                if citation.unit.id not in refs:
+                    refs[citation.unit.id] = len(citations) + 1
+                    citations.append(Citation(refs[citation.unit.id], citation.unit, citation.quote))
+                mapping[citation.ref] = refs[citation.unit.id]
+            line = _MARKER.sub(lambda m, table=mapping: f"[{table.get(int(m.group(1)), m.group(1))}]", reply.answer)
+            said = "".join(lines)
+            if not all(piece in said for piece in _QUOTED.findall(line)):  # "面积多大？涉及多少人？": one sentence may answer both
+                lines.append(line)
+        short = "；".join(r.short for r in replies if r.found and r.short)
+        query = " ／ ".join(r.query for r in replies)
+        notice = "".join(dict.fromkeys([*unanswered, *(r.notice for r in replies if r.notice)]))
+        answer = "\n".join(lines)
+        return Reply(question=text, query=query, answer=answer, found=True, citations=tuple(citations), short=short, notice=notice)
 
     @staticmethod
     def _reply(text: str, resolution: Resolution, composed: Composed) -> Reply:

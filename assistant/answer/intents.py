@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from .evidence import Scorer
 
 # A figure with its unit: "5.9万人", "92.9平方公里", "≥13000户", "60%".
-_FIGURE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>万|亿)?\s*(?P<unit>平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%)")
+_FIGURE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>万|亿)?\s*(?P<unit>平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%|座|所|名|台|辆|间|栋|艘|架|场|批|棵)"
+)
 _MAGNITUDE = {"": 1.0, "万": 1e4, "亿": 1e8}
 # Words of a table question that name the table or its columns rather than filter its rows.
 COLUMN_WORDS = ("目标", "实际", "数值", "指标", "单位", "年份")
@@ -48,6 +50,7 @@ NO_FIGURE = re.compile(r"没有(?:给出)?(?:具体)?(?:数值|数字|数据)|�
 THRESHOLD = re.compile(r"(?P<op>超过|大于|高于|多于|不少于|不低于|低于|少于|小于|不足|不到)\s*(?P<num>\d+(?:\.\d+)?)(?!\d|\s*年)")
 DECREASE = re.compile(r"下降|低于|减少|降低|少于|回落|小于")
 INCREASE = re.compile(r"提高|增长|高于|增加|提升|超过|大于")
+YEAR_REACH = 8  # characters between an asked year and the figure it labels ("2025年目标 50.5%")
 MAX_POINTS = 12  # a summary lists at most this many points of its section
 SECTION_BAR = 0.3  # share of the question's focus weight a heading title must cover to be the section summarised
 RANK_STEP = 0.01  # between headings whose titles cover the question alike, the one above the better hit wins
@@ -699,9 +702,19 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
         stated = re.search(r"(?:\d+|[一二三四五六七八九十两]+)(?:个|项|条|类|处|座|家|所|种|批)", plain)
         return stated.group(0) if stated else ""
     if question.wants_number:
-        for _, unit, printed in figures(plain):
-            if not question.shape.units or unit in question.shape.units or any(u.endswith(unit) for u in question.shape.units):
-                return printed
+        fitting = [
+            (at, printed)
+            for at, (_, unit, printed) in _figures_at(plain)
+            if not question.shape.units or unit in question.shape.units or any(u.endswith(unit) for u in question.shape.units)
+        ]
+        # "2025年的目标是多少" of "2020年实际 45.2%，2025年目标 50.5%": the figure right after the asked year
+        for year in question.years:
+            for mention in re.finditer(f"{year}年", plain):
+                after = [printed for at, printed in fitting if 0 <= at - mention.end() <= YEAR_REACH]
+                if after:
+                    return after[0]
+        if fitting:
+            return fitting[0][1]
     return ""
 
 

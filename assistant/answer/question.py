@@ -45,6 +45,8 @@ _QUANTITIES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"多少处"), ("处",)),
     (re.compile(r"多少家"), ("家",)),
     (re.compile(r"多少个(?!百分点)"), ("个",)),
+    # any other measure word after 多少 ("多少座煤矿", "多少所学校"): the answer must give a number of it
+    *((re.compile(rf"多少[万亿]?{c}"), (c,)) for c in "座所名台辆间栋艘架场批棵"),
 ]
 _NUMBER = r"[≥≤约近]?\d[\d.,，]*\s*(?:万|亿)?(?:余|多)?"
 # What a sentence earns for giving what its question's shape asks for: the asked quantity with its

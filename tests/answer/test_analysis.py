@@ -47,3 +47,11 @@ def test_constraints_are_read_from_the_question(steered, index):
     assert question.docs == ("jiangsu",)  # named by its alias: a constraint the answer must meet
     assert question.numbers == ("60%",)  # figures it states (not the table's number, not the year)
     assert analyse(text, text, steered, [], doc="coal").docs == ("coal",)  # the filter wins
+
+
+def test_several_questions_in_a_row_are_split_and_one_question_is_not():
+    from assistant.answer.assistant import question_parts
+
+    assert question_parts("A区面积多大？涉及多少人？") == ["A区面积多大？", "涉及多少人？"]
+    assert question_parts("规划期是哪几年？") == ["规划期是哪几年？"]
+    assert question_parts("真的吗？好？") == ["真的吗？好？"]  # "好？" asks nothing of its own

@@ -162,3 +162,19 @@ def test_a_how_question_quotes_the_measures_of_its_clause_in_order(assistant):
     quoted = re.findall(r"([^\]]+)\[1\]", reply.answer)
     assert len(quoted) >= 2 and all(q in citation.unit.body for q in quoted)
     assert [citation.unit.body.index(q) for q in quoted] == sorted(citation.unit.body.index(q) for q in quoted)
+
+
+def test_two_questions_in_one_are_answered_in_turn_with_one_numbering(assistant):
+    reply = assistant.ask("2025年高新技术产业产值比重的目标是多少？研发经费支出占比的目标呢？")
+    assert reply.found and reply.short == "50.5%；3.3%"
+    assert [c.ref for c in reply.citations] == list(range(1, len(reply.citations) + 1))
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer)} == {c.ref for c in reply.citations}
+    # a part the documents do not answer says so in its place; the rest is still answered
+    mixed = assistant.ask("贾汪区避险搬迁安置项目共多少户？明天徐州会下雨吗？")
+    assert mixed.found and "1363户" in mixed.answer and "下雨" not in mixed.answer
+    assert mixed.notice.startswith("文件没有回答“明天徐州会下雨吗？”（")
+
+
+def test_a_count_of_a_measure_word_the_evidence_never_gives_is_refused(assistant):
+    assert not assistant.ask("指导意见规定老矿区每年要关闭多少座煤矿？").found
+    assert assistant.ask("徐州开发区有多少座废弃露采矿山要治理？").short == "7座"
