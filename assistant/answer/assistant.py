@@ -7,6 +7,8 @@ of that unit; a question the documents do not answer gets `found=False` and the 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import cached_property
 
 from ..config import Settings
 from ..corpus.headings import chinese_number
@@ -15,7 +17,7 @@ from ..indexing.store import Index, load_index
 from ..records import Citation, Hit, Reply
 from ..search.retriever import Retriever
 from ..search.steering import SteeredRetriever
-from . import intents
+from . import english, intents
 from .analysis import FRAME_WORDS, Question, analyse
 from .answerability import Checker
 from .composition import Writer, compose, enumeration_of, named_family
@@ -46,6 +48,7 @@ MIN_PART = 4  # characters of a question sentence that asks something of its own
 MAX_PARTS = 4  # more question marks than this is pasted text, not questions asked in a row
 STRONG_MATCH = 0.5  # a best sentence this good answers a comparison even when the topic's own words are not in it
 MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
+ENGLISH_UNREAD = "没有读懂这个英文问题中的词语，请用中文提问，例如：“规划期是哪几年？”"
 PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”"
 UNCLEAR = "这个问题接着上文在问，但没有上文可循。请把问题说完整：写明问的是哪个地区、哪个事项。"
 UNCLEAR_NOTICE = "问题缺少所指的对象（如“那沛县呢？”“它的面积是多少？”），请补充完整后再问。"
@@ -130,11 +133,31 @@ class Assistant:
             self.index.doc_range(doc)  # unknown ids fail loudly: it is a caller's mistake
         if not _WORDLIKE.search(text):
             return Reply(question=text, query="", answer=PROMPT, found=False)
+        if english.is_english(text):
+            return self._english(text, history, doc)
         parts = question_parts(text)
         whole = self._answer(text, history, doc)
         if len(parts) == 1 or (whole.found and all(self._covers(whole, part) for part in parts)):
             return whole
         return self._several(text, parts, history, doc)
+
+    @cached_property
+    def english_reader(self) -> english.Reader:
+        return english.Reader(self.index.lexical.vocabulary, self.index.documents)
+
+    def _english(self, text: str, history: list[str] | tuple[str, ...] | None, doc: str | None) -> Reply:
+        """An English question: answered in Chinese as the Chinese question it reads as, which the notice shows."""
+        reading = self.english_reader.read(text)
+        if not reading.chinese:
+            if not reading.unread:
+                return Reply(question=text, query="", answer=ENGLISH_UNREAD, found=False, notice=ENGLISH_UNREAD)
+            words = "、".join(reading.unread)
+            answer = f"文件中没有找到能回答这个问题的内容（英文问题中的“{words}”在文件中没有对应的内容）。可以换用中文提问。"
+            return Reply(question=text, query="", answer=answer, found=False, notice=f"未能识别的词：{words}。")
+        reply = self.ask(reading.chinese, history, doc)
+        unread = f"（未能识别的词：{'、'.join(reading.unread)}）" if reading.unread else ""
+        notice = f"英文问题按“{reading.chinese}”检索{unread}，以中文作答。{reply.notice}"
+        return replace(reply, question=text, notice=notice)
 
     def _covers(self, reply: Reply, part: str) -> bool:
         """Whether an answer speaks to one of the questions asked with others: it quotes most of the part's words."""

@@ -32,6 +32,11 @@ class LexicalIndex:
         return cls(bm25s.BM25.load(str(folder), mmap=False))
 
     @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every token of the index (jieba words, bigrams, characters): what a question's words can match."""
+        return frozenset(self._bm25.vocab_dict)
+
+    @property
     def size(self) -> int:
         return int(self._bm25.scores["num_docs"])
 
