@@ -48,6 +48,8 @@ _QUANTITIES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     # any other measure word after 多少 ("多少座煤矿", "多少所学校"): the answer must give a number of it
     *((re.compile(rf"多少[万亿]?{c}"), (c,)) for c in "座所名台辆间栋艘架场批棵"),
 ]
+# each unit's quantity, named by the first unit of its alternatives (亩 and 公顷 are 平方公里: an area)
+_MEASURE = {unit: wanted[0] for _, wanted in sorted(_QUANTITIES, key=lambda q: len(q[1])) for unit in wanted}
 _NUMBER = r"[≥≤约近]?\d[\d.,，]*\s*(?:万|亿)?(?:余|多)?"
 # What a sentence earns for giving what its question's shape asks for: the asked quantity with its
 # unit counts most, any figure for a number question less, each 、-separated item of a list a little.
@@ -134,8 +136,12 @@ class QuestionShape:
     docs: tuple[str, ...] = ()  # for cross questions: the documents to answer from
 
     def quantities(self, sentence: str) -> set[str]:
-        """The asked units that the sentence gives with a number."""
-        return {unit for unit in self.units if re.search(_NUMBER + re.escape(unit), sentence)}
+        """The asked quantities that the sentence gives with a number, each by the first of its units.
+
+        Units of one quantity are alternatives: a sentence giving 面积 in 亩 adds nothing to one that gave
+        it in 平方公里.
+        """
+        return {_MEASURE.get(unit, unit) for unit in self.units if re.search(_NUMBER + re.escape(unit), sentence)}
 
     def has_quantity(self, sentence: str) -> bool:
         return bool(self.quantities(sentence))

@@ -24,3 +24,11 @@ def test_a_question_is_cleaned_of_what_it_must_not_carry():
     assert clean_question(None) == ""
     assert len(clean_question("问" * 10 * MAX_QUESTION)) == MAX_QUESTION
     assert unmarked("见[1]") == "见［1］"
+
+
+def test_units_of_one_quantity_are_alternatives_so_a_second_area_adds_nothing():
+    from assistant.answer.question import QuestionShape
+
+    shape = QuestionShape("numeric", ("人", "平方公里", "亩", "公顷"))  # "多大面积，涉及多少人"
+    assert shape.quantities("沉陷面积约54.48平方公里，涉及16.55万人。") == shape.quantities("复垦2万余亩，涉及3万人。")
+    assert shape.quantities("复垦2万余亩。") < shape.quantities("面积约3平方公里，涉及5488人。")
