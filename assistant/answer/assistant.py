@@ -48,6 +48,7 @@ MIN_PART = 4  # characters of a question sentence that asks something of its own
 MAX_PARTS = 4  # more question marks than this is pasted text, not questions asked in a row
 STRONG_MATCH = 0.5  # a best sentence this good answers a comparison even when the topic's own words are not in it
 MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
+UNDECIDED = "文件没有用问题中的说法直接作答，相关表述是："  # a yes/no question worded unlike the documents
 ENGLISH_UNREAD = "没有读懂这个英文问题中的词语，请用中文提问，例如：“规划期是哪几年？”"
 PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”"
 UNCLEAR = "这个问题接着上文在问，但没有上文可循。请把问题说完整：写明问的是哪个地区、哪个事项。"
@@ -315,7 +316,8 @@ class Assistant:
         short = intents.direct(asked, answer, citations, self.scorer)
         if asked.intent == "yesno":
             # the direct answer opens the reply; its evidence follows in the same statement
-            answer = f"{short}。" + ("文件的表述是：" if short == "否" else "") + answer
+            opening = {"否": "否。文件的表述是：", "": UNDECIDED}.get(short, f"{short}。")
+            answer = opening + answer
         return Composed(short, answer, citations)
 
     def _compare(self, text: str, resolution: Resolution, asked: Question) -> Reply:

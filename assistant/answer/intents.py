@@ -38,8 +38,13 @@ TABLE_WORDS = frozenset(
 )
 # Words of a yes/no question that frame its claim rather than make it.
 _CLAIM_FRAME = frozenset(
-    {"是否", "是不是", "属于", "提出", "提到", "要求", "规定", "明确", "文件", "规划", "意见", "指导", "有没有", "能否", "可以"}
-)
+    {"是否", "是不是", "属于", "提出", "提到", "要求", "规定", "明确", "文件", "规划", "意见", "指导", "有没有", "能否", "可以",
+     "鼓励", "支持", "推动", "推进", "强调", "提倡", "倡导"}  # a plan's stance verbs: "是否鼓励X" asks whether it wants X
+)  # fmt: skip
+# A bound on a figure, and whether it is negated: "可以低于40%吗" against "不低于40%".
+_BOUND = re.compile(r"(不|未)?(低于|高于|超过|少于|多于|小于|大于|超出|达到)")
+# "由A向B转变": a direction the evidence may give the other way round ("由B向A").
+_DIRECTION = re.compile(r"[由从]([^，。？?、]{2,10}?)(?:向|到|转向|转为)([^，。？?、]{2,10}?)(?:转变|转型|转移|迈进|发展|[，。？?]|$)")
 _QUESTION_FRAME = frozenset(
     {"什么", "分别", "各", "是", "中", "里", "请问", "文件", "规划", "意见", "分为", "包括", "包含", "属于", "类别"}
 )
@@ -718,6 +723,25 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
     return ""
 
 
+def _contradicts_bound(asked: str, text: str) -> bool:
+    """"可以低于40%吗" when the evidence says "不低于40%": the same bound with the other polarity, and never this one."""
+    for bound in _BOUND.finditer(asked):
+        negated, word = bool(bound.group(1)), bound.group(2)
+        said = [bool(m.group(1)) for m in _BOUND.finditer(text) if m.group(2) == word]
+        if said and negated not in said:
+            return True
+    return False
+
+
+def _reverses_direction(asked: str, text: str) -> bool:
+    """"由创新驱动向投资驱动转变吗" when the evidence says "由…投资驱动向创新驱动转变"."""
+    direction = _DIRECTION.search(asked)
+    if not direction:
+        return False
+    start, end = (squeeze(part) for part in direction.groups())
+    return bool(re.search(f"[由从][^。；]*?{re.escape(end)}[^。；]*?(?:向|到|转向|转为){re.escape(start)}", text))
+
+
 def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Scorer) -> str:
     """是 or 否 for a yes/no question, from the cited units.
 
@@ -733,6 +757,8 @@ def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Score
         return "否"
     if any(f"{year}年" not in text for year in question.years) and re.search(r"(?:19|20)\d{2}年", text):
         return "否"
+    if _contradicts_bound(question.text, text) or _reverses_direction(question.text, text):
+        return "否"
     compared = re.search(r"比.{0,20}?(高|多|大|长|低|少|小|短)", question.text)
     found = figures(_values(citations[0].unit)) if citations and citations[0].unit.kind == Kind.TABLE_ROW else []
     if compared and len(found) >= 2:
@@ -745,4 +771,9 @@ def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Score
     claim_text = "".join(about) or text
     lacking = [w for w in words if w not in claim_text]
     speaks = [w for w in (*words, *question.places) if w in claim_text]  # the evidence is about the question's subject
+    unknown = [w for w in lacking if not scorer.df.get(w)]
+    if lacking and speaks and 2 * len(unknown) >= len(lacking):
+        # "要不要搭个班子…": a claim worded mostly in words the documents never use cannot be contradicted
+        # by them; the reply quotes what they say and leaves the judgement to the reader
+        return ""
     return "否" if lacking and speaks else "是"

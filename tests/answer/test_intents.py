@@ -122,3 +122,29 @@ def test_figures_are_read_with_their_units_and_magnitudes():
         (13000.0, "户", "13000户"),
         (60.0, "%", "60%"),
     ]
+
+
+def test_a_bound_the_evidence_negates_contradicts_the_question_and_the_same_bound_does_not():
+    from assistant.answer.intents import _contradicts_bound
+
+    assert _contradicts_bound("用于日常养护的比例可以低于40%吗？", "其中用于日常养护的比例不低于40%。")
+    assert _contradicts_bound("奖励金额能超过30万元吗？", "单个案件的奖励金额最高不超过30万元。")
+    assert not _contradicts_bound("是否按每百户不少于20平方米配建？", "按照每百户不少于20平方米的标准配建。")
+    assert not _contradicts_bound("比例可以低于40%吗？", "资金实行专款专用。")  # no bound said: nothing contradicted
+
+
+def test_a_direction_the_evidence_gives_the_other_way_round_is_reversed():
+    from assistant.answer.intents import _reverses_direction
+
+    text = "实现发展动力由要素驱动、投资驱动向创新驱动转变。"
+    assert _reverses_direction("是不是要推动发展动力由创新驱动向投资驱动转变？", text)
+    assert not _reverses_direction("是不是要推动发展动力由投资驱动向创新驱动转变？", text)
+
+
+def test_a_yes_no_claim_in_words_the_documents_never_use_is_not_answered_no(assistant):
+    from assistant.answer.assistant import UNDECIDED
+
+    reply = assistant.ask("要不要专门搭一个班子来抓老矿区的转型工作？")
+    assert reply.found is True and reply.short == ""
+    assert reply.answer.startswith(UNDECIDED) and "领导机构" in reply.answer
+    assert assistant.ask("指导意见是不是要推动发展动力由创新驱动向投资驱动转变？").short == "否"
