@@ -15,14 +15,22 @@ from ..corpus.repair import squeeze
 from ..records import Citation, Unit
 
 _MARKER = re.compile(r"\[(\d+)\]")
+#: Footnote marks a printed table puts after a cell ("工业遗产保护利用*": a five-year total); a gold
+#: file copied from the printed page may leave them out.
+_FOOTNOTE = re.compile(r"[*＊※]")
 
 Groups = Sequence[Sequence[str]]
 
 
+def printed_cells(unit: Unit) -> str:
+    """A table row's cells in printed order without footnote marks, squeezed; "" for other units."""
+    return squeeze(_FOOTNOTE.sub("", unit.text)) if unit.kind == "table_row" else ""
+
+
 def unit_forms(unit: Unit) -> tuple[str, ...]:
-    """The squeezed forms of a unit that evidence is looked for in: its body, and its text when different."""
-    body, text = squeeze(unit.body), squeeze(unit.text)
-    return (body,) if body == text else (body, text)
+    """The squeezed forms of a unit that evidence is looked for in: its body, its text, and a table
+    row's printed cells without footnote marks (each only when different)."""
+    return tuple(dict.fromkeys(form for form in (squeeze(unit.body), squeeze(unit.text), printed_cells(unit)) if form))
 
 
 def groups_covered(forms: Sequence[str], groups: Groups) -> frozenset[int]:
