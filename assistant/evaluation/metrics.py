@@ -95,6 +95,20 @@ def ndcg_at(first_ranks: Sequence[int | None], k: int = 10) -> float:
     return dcg / ideal
 
 
+def average_precision(first_ranks: Sequence[int | None], k: int = 10) -> float:
+    """AP@k over evidence groups: at each unit that covers a group not covered above it, the precision so
+    far, summed and divided by the number of groups (the same relevant units as ndcg_at)."""
+    if not first_ranks:
+        return 0.0
+    relevant = sorted({rank for rank in first_ranks if rank is not None and rank <= k})
+    return sum(found / rank for found, rank in enumerate(relevant, start=1)) / len(first_ranks)
+
+
+def precision_at(relevant: Sequence[bool], k: int) -> float:
+    """Fraction of the top k places holding a unit that covers some evidence group (missing places count as misses)."""
+    return sum(1 for flag in relevant[:k] if flag) / k
+
+
 def chars_at(bodies: Sequence[str], k: int = 5) -> int:
     """Characters a reader (or an LLM) gets from the top k units: the context size."""
     return sum(len(body) for body in bodies[:k])
