@@ -146,7 +146,9 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
         baseline = BaselineRetriever.from_corpus(settings.corpus_dir)
     retrievers = configurations(assistant, baseline, configs, fusion)
     answerer = None if args.no_answers else assistant
-    report = run_evaluation(gold_file.items, retrievers, answerer, ks=ks, progress=not args.quiet, gold_path=gold, keep_order=True)
+    report = run_evaluation(
+        gold_file.items, retrievers, answerer, ks=ks, progress=not args.quiet, gold_path=gold, keep_order=True, resolver=assistant
+    )
 
     llm = llm_usage(report.results) if settings.llm_enabled and answerer is not None else None
     extra = run_info(

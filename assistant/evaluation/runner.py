@@ -89,6 +89,7 @@ def run_evaluation(
     gold_path: Path | None = None,
     clock: Callable[[], float] = time.perf_counter,
     keep_order: bool = False,
+    resolver: Asker | None = None,
 ) -> Report:
     """Scores every retrieval configuration and the answer pipeline (report.write_report writes the result).
 
@@ -100,6 +101,8 @@ def run_evaluation(
         progress: show tqdm progress bars on stderr.
         gold_path: the gold file, recorded with its sha256 in the run info.
         clock: seconds, for timing each answer (a fake one in tests).
+        resolver: resolves follow-ups when `assistant` is None (retrieval only), so that the
+            configurations search what the assistant would; without either, history is joined.
         keep_order: report the configurations in `retrievers`' order (the first is what differences
             are taken against) instead of CONFIG_ORDER.
 
@@ -111,7 +114,7 @@ def run_evaluation(
     configs = tuple(retrievers)
     if not keep_order:
         configs = tuple(sorted(configs, key=lambda name: (CONFIG_ORDER.index(name) if name in CONFIG_ORDER else len(CONFIG_ORDER), name)))
-    queries = [_query(item, assistant) for item in items]
+    queries = [_query(item, assistant or resolver) for item in items]
     per_config = [_rankings(config, retrievers[config], items, queries, progress) for config in configs]
     answers = _answers(items, assistant, progress, clock) if assistant is not None else [None] * len(items)
     ranks = [tuple(config_rankings[i] for config_rankings in per_config) for i in range(len(items))]

@@ -679,3 +679,16 @@ def test_eval_compare_reports_a_known_difference_and_the_items_that_changed(tmp_
 def test_eval_compare_of_a_folder_without_a_report_is_one_sentence(tmp_path, capsys):
     assert main(["eval", "compare", str(tmp_path), str(tmp_path)]) == 1
     assert capsys.readouterr().err.startswith(f"assistant: {tmp_path} is not a report folder of `assistant eval`")
+
+
+def test_a_retrieval_only_run_still_resolves_follow_ups_with_the_resolver(tmp_path):
+    items = load_gold(write_lines(tmp_path / "gold.jsonl", *FAKE_GOLD), None)
+    seen: list[str] = []
+
+    def search(queries: list[str]) -> list[list[Hit]]:
+        seen.extend(queries)
+        return [[UNITS_HIT] for _ in queries]
+
+    report = run_evaluation(items, {"bm25": search}, None, progress=False, resolver=FakeAssistant(FakeClock()))
+    assert seen == ["苹果怎么样？", "有哪些水果？", "梨子怎么样？", "西瓜多少钱？"]
+    assert not any(name.startswith("answer/") for name in report.metrics)
