@@ -18,6 +18,9 @@ import numpy as np
 RESAMPLES = 1000
 SEED = 0
 LEVEL = 95.0
+#: Resampled means are sums of floats: a bound within this of 0 is 0 (the interval contains 0), not a
+#: rounding error's worth of significance.
+ZERO = 1e-9
 
 Values = Sequence[float | None]
 
@@ -34,8 +37,8 @@ class Interval:
 
     @property
     def significant(self) -> bool:
-        """The interval excludes 0 (only meaningful for a difference)."""
-        return self.low > 0 or self.high < 0
+        """The interval excludes 0 (only meaningful for a difference); a bound at 0 up to rounding includes it."""
+        return self.low > ZERO or self.high < -ZERO
 
 
 def resample_indices(n: int, resamples: int = RESAMPLES, seed: int = SEED) -> np.ndarray:

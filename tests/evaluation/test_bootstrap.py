@@ -57,3 +57,10 @@ def test_average_precision_and_precision_at_k():
     assert metrics.average_precision(()) == 0.0
     assert metrics.precision_at((True, False, True), 2) == 0.5
     assert metrics.precision_at((True,), 5) == 0.2
+
+
+def test_a_bound_at_zero_up_to_rounding_is_not_significant():
+    # 0.1 + 0.2 − 0.3 is 5.6e-17, not 0: the interval [~0, 0.5] contains 0
+    assert not bootstrap.Interval(0.2, 0.1 + 0.2 - 0.3, 0.5, 10).significant
+    assert not bootstrap.Interval(-0.2, -0.5, 0.3 - 0.2 - 0.1, 10).significant
+    assert bootstrap.Interval(0.2, 0.01, 0.5, 10).significant
