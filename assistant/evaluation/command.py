@@ -44,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     gate.add_argument("--no-gate", action="store_true", help="no gate: exit 0 whatever the metrics")
     parser.add_argument("--skip-invalid", action="store_true", help="leave out (and list) invalid gold items instead of stopping")
     parser.add_argument("--require-llm", action="store_true", help="exit 1 unless the LLM endpoint is configured and answered")
+    parser.add_argument(
+        "--judge", action="store_true", help="also have the LLM endpoint judge correctness and faithfulness (reported apart, never gated)"
+    )
     parser.add_argument("--resamples", type=int, default=1000, metavar="N", help="paired-bootstrap resamples for the CIs (default 1000)")
     parser.add_argument("--export-trec", type=Path, metavar="DIR", help="also write TREC qrels and one run file per configuration")
 
@@ -101,6 +104,7 @@ def parse_ks(text: str) -> list[int]:
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     import dataclasses
+    import json
 
     from ..answer.assistant import Assistant
     from ..corpus.manifest import load_corpus
@@ -117,6 +121,8 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
         raise AssistantError("--fusion-weight must be a number of at least 0 (the weight of the dense cosine).")
     if args.require_llm and args.no_answers:
         raise AssistantError("--require-llm needs the answers; leave out --no-answers.")
+    if args.judge and (args.no_answers or not settings.llm_enabled):
+        raise AssistantError("--judge needs the answers and an LLM endpoint (ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL).")
     if args.require_llm and not settings.llm_enabled:
         raise AssistantError("--require-llm: no LLM endpoint is configured; set ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL.")
     if args.eval_index is not None:
@@ -159,8 +165,17 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     extra["llm"]["usage"] = llm
     extra["gate"] = gate_record(gate, report.metrics)
     extra["bootstrap"] = {"resamples": args.resamples, "seed": BOOTSTRAP_SEED}
+    verdicts = []
+    if args.judge:
+        from .judge import endpoint_completer, judge_results, summary
+
+        verdicts = judge_results(report.results, endpoint_completer(settings))
+        extra["judge"] = {"model": settings.llm_model, "host": extra["llm"]["host"], **summary(verdicts, args.resamples)}
     report = dataclasses.replace(report, run={**report.run, **extra})
     write_report(report, out, resamples=args.resamples)
+    if args.judge:
+        with (out / "judgements.jsonl").open("w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(dataclasses.asdict(v), ensure_ascii=False) + "\n" for v in verdicts)
     if args.export_trec is not None:
         from .trec import export_trec
 

@@ -320,6 +320,7 @@ def markdown(report: Report, charts: Sequence[str], intervals: Confidence | None
             for name in answer
         ]
         parts += ["", "## Answers", "", _table(["metric", "value [95 % CI]", "items"], rows)]
+    parts += _judge_lines(run.get("judge"))
     parts += _gate_lines(run.get("gate"))
     for title, breakdown in (("type", report.by_type), ("doc", report.by_doc)):
         columns = _breakdown_columns(report, breakdown)
@@ -367,6 +368,28 @@ def _run_lines(run: Mapping[str, Any]) -> list[str]:
     if run.get("skipped"):
         lines.append(f"- {len(run['skipped'])} invalid gold items left out (--skip-invalid); see report.json run.skipped")
     return lines
+
+
+def _judge_lines(judge: Mapping[str, Any] | None) -> list[str]:
+    """The LLM-judged section, apart from the deterministic metrics."""
+    if not judge:
+        return []
+
+    def shown(value: Mapping[str, float] | None) -> str:
+        return "–" if value is None else f"{value['value']:.3f} [{value['low']:.3f}, {value['high']:.3f}]"
+
+    return [
+        "",
+        "## LLM-judged (not deterministic)",
+        "",
+        f"Judged by `{judge.get('model')}` at `{judge.get('host')}` over {judge['items']} answered, answerable items "
+        f"({judge['failures']} verdicts could not be had); depends on the judging model, never gated.",
+        "",
+        _table(
+            ["metric", "value [95 % CI]"],
+            [["judge/correctness", shown(judge.get("correctness"))], ["judge/faithfulness", shown(judge.get("faithfulness"))]],
+        ),
+    ]
 
 
 def _gate_lines(gate: Mapping[str, Any] | None) -> list[str]:
