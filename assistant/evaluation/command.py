@@ -112,7 +112,7 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from ..search.fusion import Fusion
     from .gate import check_thresholds, choose_gate, gate_record
     from .gold import read_gold
-    from .report import headline_text, write_report
+    from .report import confidence, headline_text, write_report
     from .results import llm_usage
     from .runner import DEFAULT_GOLD, DEFAULT_OUT, configurations, run_evaluation
 
@@ -181,7 +181,7 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
         export_trec(report, documents, args.export_trec)
 
-    print(headline_text(report))
+    print(headline_text(report, confidence(report, args.resamples)))
     failures = check_thresholds(report, gate.thresholds) if gate.applied else []
     if gate.warning:
         print(f"assistant: warning: {gate.warning}.", file=sys.stderr)

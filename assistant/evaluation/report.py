@@ -10,7 +10,10 @@ from typing import Any
 
 from . import bootstrap
 from .bootstrap import Interval
+from .charts import CHARTS, cjk_font, draw_charts
 from .results import CONTEXT_K, DEPTH, ItemResult, Report, item_values
+
+__all__ = ["CHARTS", "cjk_font", "draw_charts", "markdown", "report_json", "write_report"]
 
 #: Metrics whose value is a size or a time, not a rate: no interval, no difference.
 NO_CI = ("chars@", "_ms")
@@ -28,21 +31,6 @@ ANSWER_METRICS = (
     "answer/latency_p50_ms",
     "answer/latency_p95_ms",
 )
-CHARTS = ("recall_at_k.png", "by_type.png")
-TYPE_NAMES_ZH = {
-    "fact": "事实",
-    "numeric": "数值",
-    "table": "表格",
-    "list": "列举",
-    "paraphrase": "改写",
-    "followup": "追问",
-    "cross": "跨文件",
-    "summary": "概括",
-    "yesno": "是非",
-    "count": "计数",
-    "arithmetic": "计算",
-    "unanswerable": "无答案",
-}
 
 
 @dataclass(frozen=True)
@@ -205,8 +193,12 @@ def fmt(name: str, value: float | None) -> str:
     return f"{value:.3f}"
 
 
-def headline_text(report: Report) -> str:
-    """The headline numbers as a plain-text table for the console."""
+#: The differences the console shows (report.md has them all).
+CONSOLE_DIFFERENCES = ("recall@5", f"mrr@{DEPTH}")
+
+
+def headline_text(report: Report, intervals: Confidence | None = None) -> str:
+    """The headline numbers as a plain-text table for the console, then each configuration minus the first with its CI."""
     lines: list[str] = []
     if report.configs:
         width = max(9, *(len(config) for config in report.configs))
@@ -214,6 +206,12 @@ def headline_text(report: Report) -> str:
         for name in retrieval_names(report):
             cells = [fmt(name, report.by_config[config].get(name)) for config in report.configs]
             lines.append(name.ljust(12) + "".join(cell.rjust(width + 2) for cell in cells))
+    if len(report.configs) > 1:
+        intervals = intervals or confidence(report)
+        lines.append("")
+        for config, values in intervals.differences.items():
+            shown = [f"{name} {difference_cell(values[name]).replace('**', '')}" for name in CONSOLE_DIFFERENCES if name in values]
+            lines.append(f"{config} − {report.configs[0]}: " + "; ".join(shown))
     answer = [(name, report.metrics[name]) for name in ANSWER_METRICS if name in report.metrics]
     if answer:
         if lines:
@@ -426,71 +424,3 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
-
-
-def cjk_font(names: Sequence[str] | None = None) -> str | None:
-    """An installed font family that has Chinese glyphs (Noto Sans CJK SC preferred), or None.
-
-    Args:
-        names: font family names to choose from; those matplotlib knows when None.
-    """
-    if names is None:
-        from matplotlib import font_manager
-
-        names = [font.name for font in font_manager.fontManager.ttflist]
-    candidates = sorted({name for name in names if "CJK" in name or name.startswith(("Source Han Sans", "WenQuanYi"))})
-    preferred = [name for name in candidates if name.startswith("Noto Sans CJK SC")]
-    return (preferred or candidates or [None])[0]
-
-
-def draw_charts(report: Report, out_dir: Path) -> list[Path]:
-    """Draws recall_at_k.png (recall per configuration over k) and by_type.png (primary recall@5, answer
-    all-keys rate and refusal accuracy per question type); labels are ASCII unless a CJK font is installed.
-
-    Returns:
-        The charts drawn (none when there is nothing to plot).
-    """
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    font = cjk_font()
-    style = {"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]} if font else {}
-    drawn: list[Path] = []
-    with matplotlib.rc_context(style):
-        if report.configs:
-            figure = Figure(figsize=(6.4, 4.0), dpi=110)
-            axes = figure.subplots()
-            for config in report.configs:
-                values = [report.by_config[config].get(f"recall@{k}") for k in report.ks]
-                axes.plot(report.ks, [float("nan") if v is None else v for v in values], marker="o", label=config)
-            axes.set(xlabel="k", ylabel="recall@k", title="Evidence recall by rank cut-off", xticks=list(report.ks), ylim=(0, 1.02))
-            axes.grid(alpha=0.3)
-            axes.legend()
-            figure.tight_layout()
-            drawn.append(out_dir / CHARTS[0])
-            figure.savefig(drawn[-1])
-
-        k = 5 if 5 in report.ks else max(report.ks, default=5)
-        series = [
-            (f"{report.primary}/recall@{k}", f"{report.primary} recall@{k}"),
-            ("answer/all_keys", "answer has all keys"),
-            ("answer/refusal_accuracy", "refusal accuracy"),
-        ]
-        series = [(name, label) for name, label in series if any(name in values for values in report.by_type.values())]
-        if series:
-            types = list(report.by_type)
-            figure = Figure(figsize=(max(6.4, 0.9 * len(types) + 1), 4.0), dpi=110)
-            axes = figure.subplots()
-            width = 0.8 / len(series)
-            for index, (name, label) in enumerate(series):
-                heights = [report.by_type[kind].get(name, float("nan")) for kind in types]
-                axes.bar([x + (index - (len(series) - 1) / 2) * width for x in range(len(types))], heights, width, label=label)
-            labels = [f"{kind}\n{TYPE_NAMES_ZH.get(kind, '')}" if font else kind for kind in types]
-            axes.set_xticks(range(len(types)), labels)
-            axes.set(ylabel="rate", title="By question type", ylim=(0, 1.02))
-            axes.grid(axis="y", alpha=0.3)
-            axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14 if font else -0.08), ncol=len(series), frameon=False)
-            figure.tight_layout()
-            drawn.append(out_dir / CHARTS[1])
-            figure.savefig(drawn[-1])
-    return drawn

@@ -81,6 +81,9 @@ def test_eval_runs_the_chosen_configurations_and_records_the_run(tmp_path, gold,
     printed = capsys.readouterr().out.splitlines()
     assert printed[0].split() == ["metric", "hybrid", "bm25"]
     assert "No gate: no thresholds.json beside the gold file; pass --thresholds FILE to gate it." in printed
+    assert [line for line in printed if line.startswith("bm25 − hybrid: ")] == [
+        "bm25 − hybrid: recall@5 +0.000 [+0.000, +0.000] n.s. (0 differ); mrr@10 +0.000 [+0.000, +0.000] n.s. (0 differ)"
+    ]
     data = json.loads((out / "report.json").read_text("utf-8"))
     run = data["run"]
     manifest = json.loads((env.index_dir / "manifest.json").read_text("utf-8"))
@@ -180,3 +183,9 @@ def test_skip_invalid_runs_the_valid_items_and_lists_the_others(tmp_path, gold, 
     assert capsys.readouterr().err == f"assistant: skipped: {gold} line 4: field 'histroy' is not a gold field; did you mean 'history'?\n"
     run = json.loads((tmp_path / "r" / "report.json").read_text("utf-8"))["run"]
     assert (run["items"], len(run["skipped"])) == (3, 1)
+
+
+def test_eval_index_points_the_run_at_another_index_folder(tmp_path, gold, env, capsys):
+    missing = tmp_path / "no-index"
+    assert main(["eval", "--gold", str(gold), "--out", str(tmp_path / "r"), "--index", str(missing), "--no-gate"]) == 1
+    assert str(missing) in capsys.readouterr().err
