@@ -161,37 +161,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    """`assistant eval`: every retrieval configuration and the answers on a gold set; exit 1 when a threshold fails.
+    from .evaluation.command import run
 
-    Thresholds are read from thresholds.json next to the gold file when there is one.
-    """
-    from .answer.assistant import Assistant
-    from .corpus.manifest import load_corpus
-    from .evaluation.gate import THRESHOLDS_FILE, check_thresholds, load_thresholds
-    from .evaluation.gold import load_gold
-    from .evaluation.report import headline_text, write_report
-    from .evaluation.runner import DEFAULT_GOLD, DEFAULT_OUT, configurations, run_evaluation
-    from .search.baseline import BaselineRetriever
-
-    gold = Path(args.gold) if args.gold is not None else DEFAULT_GOLD
-    out = Path(args.out) if args.out is not None else DEFAULT_OUT
-    items = load_gold(gold, load_corpus(settings.corpus_dir))
-    thresholds_path = gold.parent / THRESHOLDS_FILE
-    thresholds = load_thresholds(thresholds_path) if thresholds_path.is_file() else {}
-
-    assistant = Assistant.load(settings)
-    retrievers = configurations(assistant, BaselineRetriever.from_corpus(settings.corpus_dir))
-    report = run_evaluation(items, retrievers, assistant, progress=not args.quiet, gold_path=gold)
-    write_report(report, out)
-
-    failures = check_thresholds(report, thresholds)
-    print(headline_text(report))
-    if thresholds:
-        print(f"Thresholds: {len(thresholds) - len(failures)} of {len(thresholds)} met ({thresholds_path}).")
-    print(f"Report: {out / 'report.md'}")
-    for failure in failures:
-        print(f"assistant: threshold not met: {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return run(args, settings)
 
 
 def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
@@ -287,10 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", type=Path, help='JSONL file, one {"question", "history"} per line')
     ask.add_argument("--json", action="store_true", help="JSON output (one line per question)")
 
-    evaluate = sub.add_parser("eval", help="evaluate retrieval and answers on a gold set; writes a report")
-    evaluate.add_argument("--gold", type=Path, help="gold JSONL file (default eval/gold.jsonl)")
-    evaluate.add_argument("--out", type=Path, help="report folder (default eval/reports/latest)")
-    evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
+    from .evaluation.command import add_arguments
+
+    add_arguments(sub.add_parser("eval", help="evaluate retrieval and answers on a gold set; writes a report (or: eval compare A B)"))
 
     brief = sub.add_parser("brief", help="a cited briefing on a topic, as Markdown or Word")
     brief.add_argument("topic", help="the topic, e.g. 采煤沉陷区综合治理")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..corpus.repair import squeeze
 from ..errors import GoldFileError
 from ..records import ParsedDocument
+from .metrics import printed_cells
 
 TYPES = (
     "fact",
@@ -37,6 +39,8 @@ COMPUTED = frozenset({"count", "arithmetic"})
 SILENCE = re.compile(r"未涉及|没有涉及|未提及|没有提及|未提到|没有提到")
 #: How many problems a GoldFileError lists before saying how many more there are.
 MAX_LISTED = 20
+#: The fields of a gold item; any other is a typo ("histroy") that would silently change the scoring.
+FIELDS = ("id", "type", "doc", "question", "history", "keys", "evidence", "answer")
 
 
 @dataclass(frozen=True)
@@ -62,25 +66,51 @@ class GoldItem:
         return self.type != UNANSWERABLE
 
 
+@dataclass(frozen=True)
+class GoldFile:
+    """A gold file as read: the valid items, warnings that did not stop it, and the items left out (--skip-invalid)."""
+
+    items: tuple[GoldItem, ...]
+    warnings: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = field(default=())  # one message per problem of a left-out line
+
+
 def alternatives(key: str) -> tuple[str, ...]:
     """The accepted forms of a key: "1.3万户|13000" -> ("1.3万户", "13000")."""
     return tuple(part.strip() for part in key.split("|"))
 
 
 def load_gold(path: Path, documents: Sequence[ParsedDocument] | None) -> list[GoldItem]:
-    """Reads a gold file and checks every item, reporting all problems at once.
-
-    Args:
-        path: a JSON-lines file, one item per line (blank lines are skipped).
-        documents: the parsed corpus; evidence, keys and `doc` are checked against it.
-            None skips those checks (format only).
+    """Reads a gold file and checks every item, reporting all problems at once (see read_gold).
 
     Returns:
         The items in file order.
 
     Raises:
-        GoldFileError: the file cannot be read or any item is malformed; the message names
-            the line and the field of each problem (the first 20) and says how many there are.
+        GoldFileError: the file cannot be read or any item is malformed.
+    """
+    return list(read_gold(path, documents).items)
+
+
+def read_gold(path: Path, documents: Sequence[ParsedDocument] | None, skip_invalid: bool = False) -> GoldFile:
+    """Reads a gold file and checks every item, reporting all problems at once.
+
+    An evidence alternative missing from the corpus is only a warning when another alternative of
+    its group is there (the group is still satisfiable); it is a problem when none is.
+
+    Args:
+        path: a JSON-lines file, one item per line (blank lines are skipped).
+        documents: the parsed corpus; evidence, keys and `doc` are checked against it.
+            None skips those checks (format only).
+        skip_invalid: leave out the items with problems (listed in `skipped`) instead of raising.
+
+    Returns:
+        The valid items in file order, the warnings, and the problems of the items left out.
+
+    Raises:
+        GoldFileError: the file cannot be read, has no (valid) items, or, without skip_invalid, any
+            item is malformed; the message names the line and the field of each problem (the first 20)
+            and says how many there are.
     """
     path = Path(path)
     try:
@@ -92,14 +122,16 @@ def load_gold(path: Path, documents: Sequence[ParsedDocument] | None) -> list[Go
 
     corpus = _Corpus(documents) if documents is not None else None
     problems: list[str] = []
+    warnings: list[str] = []
     items: list[GoldItem] = []
     first_line: dict[str, int] = {}
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         where = f"{path} line {number}"
-        item, item_problems = _parse_line(raw, number, corpus)
+        item, item_problems, item_warnings = _parse_line(raw, number, corpus)
         problems.extend(f"{where}: {problem}" for problem in item_problems)
+        warnings.extend(f"{where}: {warning}" for warning in item_warnings)
         if item is None:
             continue
         if item.id in first_line:
@@ -109,9 +141,11 @@ def load_gold(path: Path, documents: Sequence[ParsedDocument] | None) -> list[Go
         items.append(item)
     if not lines or not any(raw.strip() for raw in lines):
         raise GoldFileError(f"The gold file {path} has no items; write one JSON object per line.")
-    if problems:
+    if problems and not skip_invalid:
         raise GoldFileError(_summary(path, problems))
-    return items
+    if not items:
+        raise GoldFileError(f"The gold file {path} has no valid items:\n" + "\n".join(f"  {problem}" for problem in problems[:MAX_LISTED]))
+    return GoldFile(items=tuple(items), warnings=tuple(warnings), skipped=tuple(problems))
 
 
 def _summary(path: Path, problems: list[str]) -> str:
@@ -126,8 +160,11 @@ class _Corpus:
     """Squeezed text of every document (its text and the rendered sentences of its units)."""
 
     def __init__(self, documents: Sequence[ParsedDocument]) -> None:
+        # a table row also in its printed cell order without footnote marks ("工业遗产保护利用 处 85")
         self.texts = {
-            doc.spec.id: squeeze(doc.text) + "\n" + "\n".join(squeeze(unit.sentence) for unit in doc.units if unit.sentence)
+            doc.spec.id: "\n".join(
+                [squeeze(doc.text), *(squeeze(u.sentence) for u in doc.units if u.sentence), *filter(None, map(printed_cells, doc.units))]
+            )
             for doc in documents
         }
 
@@ -137,15 +174,17 @@ class _Corpus:
         return {doc_id for doc_id, text in self.texts.items() if squeezed in text}
 
 
-def _parse_line(raw: str, number: int, corpus: _Corpus | None) -> tuple[GoldItem | None, list[str]]:
+def _parse_line(raw: str, number: int, corpus: _Corpus | None) -> tuple[GoldItem | None, list[str], list[str]]:
+    """The item of one line, its problems (which reject it) and its warnings."""
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as error:
-        return None, [f"not valid JSON ({error.msg} at column {error.colno})."]
+        return None, [f"not valid JSON ({error.msg} at column {error.colno})."], []
     if not isinstance(data, dict):
-        return None, ["not a JSON object; write one {...} item per line."]
+        return None, ["not a JSON object; write one {...} item per line."], []
 
-    problems: list[str] = []
+    problems: list[str] = [_unknown_field(name) for name in data if name not in FIELDS]
+    warnings: list[str] = []
 
     def text(name: str, required: bool = True) -> str:
         value = data.get(name)
@@ -175,13 +214,20 @@ def _parse_line(raw: str, number: int, corpus: _Corpus | None) -> tuple[GoldItem
     problems.extend(_inconsistencies(kind, keys, bool(raw_evidence), history))
 
     if corpus is not None:
-        problems.extend(_check_against_corpus(doc, keys, evidence, corpus, kind))
+        problems.extend(_check_against_corpus(doc, keys, evidence, corpus, kind, warnings))
     if problems:
-        return None, problems
+        return None, problems, warnings
     if not doc:
         doc = _infer_doc(evidence, corpus)
     fields = {"type": kind, "doc": doc, "question": question, "history": history, "keys": keys, "answer": answer}
-    return GoldItem(id=item_id, evidence=tuple(evidence), line=number, **fields), []
+    return GoldItem(id=item_id, evidence=tuple(evidence), line=number, **fields), [], warnings
+
+
+def _unknown_field(name: str) -> str:
+    """The problem of a field the format does not know, with the nearest known field when there is one."""
+    near = difflib.get_close_matches(name.lower(), FIELDS, n=1, cutoff=0.6)
+    hint = f"did you mean {near[0]!r}?" if near else f"the fields are {', '.join(FIELDS)}."
+    return f"field {name!r} is not a gold field; {hint}"
 
 
 def _evidence(raw: object, strings, problems: list[str]) -> list[tuple[str, ...]]:
@@ -215,23 +261,35 @@ def _inconsistencies(kind: str, keys: tuple[str, ...], has_evidence: bool, histo
     return problems
 
 
-def _check_against_corpus(doc: str, keys: tuple[str, ...], evidence: list[tuple[str, ...]], corpus: _Corpus, kind: str = "") -> list[str]:
+def _check_against_corpus(
+    doc: str, keys: tuple[str, ...], evidence: list[tuple[str, ...]], corpus: _Corpus, kind: str = "", warnings: list[str] | None = None
+) -> list[str]:
     """Problems of an item against the corpus: evidence must be in it; keys too, unless the answer computes them.
 
-    A count or an arithmetic answer states a result no document prints ("22.45万"), and a comparison
-    may have to say that a document is silent ("未涉及"): such keys are not looked for.
+    A group needs one alternative in the corpus (in `doc` when it names one): the others that are
+    not there go to `warnings`, as keys accept any one alternative. A count or an arithmetic answer
+    states a result no document prints ("22.45万"), and a comparison may have to say that a document
+    is silent ("未涉及"): such keys are not looked for.
     """
     problems: list[str] = []
+    warnings = [] if warnings is None else warnings
     if doc and doc not in corpus.texts and doc not in (BOTH, NONE):
         problems.append(f"field 'doc' {doc!r} is not a document id of the corpus, 'both' or 'none'.")
     for index, group in enumerate(evidence, start=1):
-        for alternative in group:
-            found_in = corpus.where(alternative)
+        found = [(alternative, corpus.where(alternative)) for alternative in group]
+        in_place = [alt for alt, where in found if where and (doc not in corpus.texts or doc in where)]
+        for alternative, found_in in found:
             if not found_in:
-                problems.append(f"field 'evidence[{index}]' substring {alternative!r} is not in the corpus (compared without white space).")
+                message = f"field 'evidence[{index}]' substring {alternative!r} is not in the corpus (compared without white space)"
             elif doc in corpus.texts and doc not in found_in:
                 others = ", ".join(sorted(found_in))
-                problems.append(f"field 'evidence[{index}]' substring {alternative!r} is not in document {doc!r}, only in {others}.")
+                message = f"field 'evidence[{index}]' substring {alternative!r} is not in document {doc!r}, only in {others}"
+            else:
+                continue
+            if in_place:
+                warnings.append(f"{message}; another alternative of the group is, so the group stays.")
+            else:
+                problems.append(f"{message}.")
     squeezed_evidence = "\n".join(squeeze(alternative) for group in evidence for alternative in group)
     for key in keys:
         if kind in COMPUTED or any(SILENCE.search(form) for form in alternatives(key)):

@@ -15,14 +15,22 @@ from ..corpus.repair import squeeze
 from ..records import Citation, Unit
 
 _MARKER = re.compile(r"\[(\d+)\]")
+#: Footnote marks a printed table puts after a cell ("工业遗产保护利用*": a five-year total); a gold
+#: file copied from the printed page may leave them out.
+_FOOTNOTE = re.compile(r"[*＊※]")
 
 Groups = Sequence[Sequence[str]]
 
 
+def printed_cells(unit: Unit) -> str:
+    """A table row's cells in printed order without footnote marks, squeezed; "" for other units."""
+    return squeeze(_FOOTNOTE.sub("", unit.text)) if unit.kind == "table_row" else ""
+
+
 def unit_forms(unit: Unit) -> tuple[str, ...]:
-    """The squeezed forms of a unit that evidence is looked for in: its body, and its text when different."""
-    body, text = squeeze(unit.body), squeeze(unit.text)
-    return (body,) if body == text else (body, text)
+    """The squeezed forms of a unit that evidence is looked for in: its body, its text, and a table
+    row's printed cells without footnote marks (each only when different)."""
+    return tuple(dict.fromkeys(form for form in (squeeze(unit.body), squeeze(unit.text), printed_cells(unit)) if form))
 
 
 def groups_covered(forms: Sequence[str], groups: Groups) -> frozenset[int]:
@@ -85,6 +93,20 @@ def ndcg_at(first_ranks: Sequence[int | None], k: int = 10) -> float:
     dcg = sum(1.0 / math.log2(rank + 1) for rank in relevant)
     ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(first_ranks), k) + 1))
     return dcg / ideal
+
+
+def average_precision(first_ranks: Sequence[int | None], k: int = 10) -> float:
+    """AP@k over evidence groups: at each unit that covers a group not covered above it, the precision so
+    far, summed and divided by the number of groups (the same relevant units as ndcg_at)."""
+    if not first_ranks:
+        return 0.0
+    relevant = sorted({rank for rank in first_ranks if rank is not None and rank <= k})
+    return sum(found / rank for found, rank in enumerate(relevant, start=1)) / len(first_ranks)
+
+
+def precision_at(relevant: Sequence[bool], k: int) -> float:
+    """Fraction of the top k places holding a unit that covers some evidence group (missing places count as misses)."""
+    return sum(1 for flag in relevant[:k] if flag) / k
 
 
 def chars_at(bodies: Sequence[str], k: int = 5) -> int:

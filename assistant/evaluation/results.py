@@ -6,6 +6,7 @@ out, per type and per document as well.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,8 @@ class Ranking:
     ids: tuple[str, ...]  # unit ids, best first
     first_ranks: tuple[int | None, ...]  # per evidence group: rank of the first unit covering it
     chars: int  # characters in the top CONTEXT_K units
+    scores: tuple[float, ...] = ()  # the retriever's score of each unit in `ids`
+    relevant: tuple[bool, ...] = ()  # per unit in `ids`: it covers some evidence group
 
 
 @dataclass(frozen=True)
@@ -77,36 +80,60 @@ class Report:
         return PRIMARY if PRIMARY in self.configs else (self.configs[0] if self.configs else "")
 
 
+def retrieval_values(ranking: Ranking, ks: Sequence[int]) -> dict[str, float]:
+    """One answerable item's retrieval metrics under one configuration (names without the config prefix)."""
+    values: dict[str, float] = {f"recall@{k}": metrics.recall_at(ranking.first_ranks, k) for k in ks}
+    values[f"mrr@{DEPTH}"] = metrics.mrr_at(ranking.first_ranks, DEPTH)
+    values[f"ndcg@{DEPTH}"] = metrics.ndcg_at(ranking.first_ranks, DEPTH)
+    values[f"map@{DEPTH}"] = metrics.average_precision(ranking.first_ranks, DEPTH)
+    values.update({f"precision@{k}": metrics.precision_at(ranking.relevant, k) for k in ks})
+    values[f"chars@{CONTEXT_K}"] = float(ranking.chars)
+    return values
+
+
+def answer_values(item: GoldItem, answered: Answered) -> dict[str, float | None]:
+    """One item's answer metrics; None where a metric does not apply to the item (see summarise)."""
+    keyed = item.answerable and bool(item.keys)
+    return {
+        "answer/key_coverage": len(answered.keys_found) / len(item.keys) if keyed else None,
+        "answer/all_keys": float(not answered.keys_missing) if keyed else None,
+        "answer/followup_all_keys": float(not answered.keys_missing) if keyed and item.type == "followup" else None,
+        "answer/citation_recall": answered.citation_recall if item.answerable else None,
+        "answer/citation_precision": answered.citation_precision if item.answerable else None,
+        "answer/quote_faithfulness": answered.quote_faithfulness,
+        "answer/marker_validity": float(answered.markers_valid),
+        "answer/refusal_accuracy": None if item.answerable else float(not answered.reply.found),
+        "answer/false_refusal_rate": float(not answered.reply.found) if item.answerable else None,
+    }
+
+
+def item_values(result: ItemResult, configs: Sequence[str], ks: Sequence[int]) -> dict[str, float | None]:
+    """Every headline metric's value for one item ("bm25/recall@5", "answer/all_keys"); None where it does not apply.
+
+    Averaging these over the items where they are not None gives the headline metrics (summarise), and
+    resampling them gives the bootstrap CIs.
+    """
+    out: dict[str, float | None] = {}
+    for config in configs:
+        ranking = result.ranking(config)
+        if ranking is not None:
+            names = retrieval_values(ranking, ks)
+            out.update({f"{config}/{name}": (value if result.item.answerable else None) for name, value in names.items()})
+    if result.answered is not None:
+        out.update(answer_values(result.item, result.answered))
+    return out
+
+
 def summarise(results: Sequence[ItemResult], configs: Sequence[str], ks: Sequence[int]) -> dict[str, float]:
     """The metrics over a set of item results; a metric with nothing to average over is left out.
 
     Retrieval and citation metrics average over answerable items, key metrics over those with keys; refusal accuracy
     over unanswerable ones; quote faithfulness over replies with citations; latency over all replies.
     """
-    answerable = [result for result in results if result.item.answerable]
-    out: dict[str, float | None] = {}
-    for config in configs:
-        ranks = [ranking for result in answerable if (ranking := result.ranking(config)) is not None]
-        for k in ks:
-            out[f"{config}/recall@{k}"] = metrics.mean(metrics.recall_at(r.first_ranks, k) for r in ranks)
-        out[f"{config}/mrr@{DEPTH}"] = metrics.mean(metrics.mrr_at(r.first_ranks, DEPTH) for r in ranks)
-        out[f"{config}/ndcg@{DEPTH}"] = metrics.mean(metrics.ndcg_at(r.first_ranks, DEPTH) for r in ranks)
-        out[f"{config}/chars@{CONTEXT_K}"] = metrics.mean(r.chars for r in ranks)
-
-    replies = [result for result in results if result.answered is not None]
-    answered = [(result.item, result.answered) for result in replies if result.answered is not None]
-    scored = [(item, reply) for item, reply in answered if item.answerable]
-    keyed = [(item, reply) for item, reply in scored if item.keys]
-    out["answer/key_coverage"] = metrics.mean(len(a.keys_found) / len(item.keys) for item, a in keyed)
-    out["answer/all_keys"] = metrics.mean(float(not a.keys_missing) for _, a in keyed)
-    out["answer/followup_all_keys"] = metrics.mean(float(not a.keys_missing) for item, a in keyed if item.type == "followup")
-    out["answer/citation_recall"] = metrics.mean(a.citation_recall for _, a in scored)
-    out["answer/citation_precision"] = metrics.mean(a.citation_precision for _, a in scored if a.citation_precision is not None)
-    out["answer/quote_faithfulness"] = metrics.mean(a.quote_faithfulness for _, a in answered if a.quote_faithfulness is not None)
-    out["answer/marker_validity"] = metrics.mean(float(a.markers_valid) for _, a in answered)
-    out["answer/refusal_accuracy"] = metrics.mean(float(not a.reply.found) for item, a in answered if not item.answerable)
-    out["answer/false_refusal_rate"] = metrics.mean(float(not a.reply.found) for _, a in scored)
-    latencies = [a.latency_ms for _, a in answered]
+    per_item = [item_values(result, configs, ks) for result in results]
+    names = list(dict.fromkeys(name for values in per_item for name in values))
+    out = {name: metrics.mean(v for values in per_item if (v := values.get(name)) is not None) for name in names}
+    latencies = [result.answered.latency_ms for result in results if result.answered is not None]
     if latencies:
         out["answer/latency_p50_ms"] = metrics.percentile(latencies, 50)
         out["answer/latency_p95_ms"] = metrics.percentile(latencies, 95)
@@ -122,3 +149,21 @@ def breakdown(
     return {name: {"items": len(members), **summarise(members, configs, ks)} for name, members in groups.items()}
 
 
+def llm_usage(results: Sequence[ItemResult]) -> dict[str, int]:
+    """How the LLM writer fared, read from the replies' notices: a dead endpoint must not look like success.
+
+    Every found reply is sent to the writer; it comes back written by the LLM (possibly with sentences
+    dropped by the citation check) or falls back to the extractive answer, saying why in its notice.
+    """
+    from ..answer.llm import _DROPPED, DECLINED, UNAVAILABLE, UNCHECKED
+
+    dropped = re.compile(re.escape(_DROPPED).replace(r"\{n\}", r"(\d+)"))
+    replies = [result.answered.reply for result in results if result.answered is not None and result.answered.reply.found]
+    out = {"sent": len(replies), "unavailable": 0, "unchecked": 0, "declined": 0, "dropped_sentences": 0}
+    for reply in replies:
+        for name, notice in (("unavailable", UNAVAILABLE), ("unchecked", UNCHECKED), ("declined", DECLINED)):
+            out[name] += notice in reply.notice
+        out["dropped_sentences"] += sum(int(n) for n in dropped.findall(reply.notice))
+    out["fallbacks"] = out["unavailable"] + out["unchecked"] + out["declined"]
+    out["llm_answers"] = out["sent"] - out["fallbacks"]
+    return out

@@ -22,6 +22,7 @@ from .results import CONFIG_ORDER, CONTEXT_K, DEPTH, Answered, ItemResult, Ranki
 if TYPE_CHECKING:
     from ..answer.assistant import Assistant
     from ..search.baseline import BaselineRetriever
+    from ..search.fusion import Fusion
 
 DEFAULT_GOLD = Path("eval/gold.jsonl")
 DEFAULT_OUT = Path("eval/reports/latest")
@@ -38,19 +39,45 @@ class Asker(Protocol):
     def resolve(self, question: str, history: Sequence[str]) -> Resolution: ...
 
 
-def configurations(assistant: Assistant, baseline: BaselineRetriever) -> dict[str, SearchFn]:
+def configurations(
+    assistant: Assistant, baseline: BaselineRetriever | None, names: Sequence[str] | None = None, fusion: Fusion | None = None
+) -> dict[str, SearchFn]:
     """The retrieval configurations an evaluation compares, each returning the top DEPTH hits per query.
 
     `bm25`, `dense` and `hybrid` are the plain retrievers; `hybrid+steering` is what the assistant
     searches with (hybrid with the question-intent rules on top); `baseline` is the usual LangChain recipe.
+
+    Args:
+        assistant: its retriever is searched (its core for the plain modes).
+        baseline: the LangChain recipe; None when `baseline` is not asked for.
+        names: the configurations to run, in the order to report them (all of CONFIG_ORDER when None).
+        fusion: hybrid weights other than the assistant's own (the plain and the steered hybrid use them).
+
+    Raises:
+        AssistantError: an unknown configuration name, or `baseline` without a baseline retriever.
     """
+    from ..errors import AssistantError
+
+    names = list(CONFIG_ORDER if names is None else names)
+    unknown = [name for name in names if name not in CONFIG_ORDER]
+    if unknown:
+        raise AssistantError(f"Unknown configuration {unknown[0]!r}; choose from {', '.join(CONFIG_ORDER)}.")
     steered, core = assistant.retriever, assistant.retriever.core
+    if fusion is not None:
+        from ..search.retriever import Retriever
+        from ..search.steering import SteeredRetriever
+
+        core = Retriever(core.index, fusion)
+        steered = SteeredRetriever(core)
     found: dict[str, SearchFn] = {
         mode: (lambda queries, mode=mode: core.search_batch(queries, k=DEPTH, mode=mode)) for mode in ("bm25", "dense", "hybrid")
     }
     found["hybrid+steering"] = lambda queries: steered.search_batch(queries, k=DEPTH)
-    found["baseline"] = lambda queries: baseline.search_batch(queries, DEPTH)
-    return found
+    if baseline is not None:
+        found["baseline"] = lambda queries: baseline.search_batch(queries, DEPTH)
+    elif "baseline" in names:
+        raise AssistantError("The baseline configuration needs the baseline retriever.")
+    return {name: found[name] for name in dict.fromkeys(names)}
 
 
 def run_evaluation(
@@ -61,6 +88,8 @@ def run_evaluation(
     progress: bool = True,
     gold_path: Path | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    keep_order: bool = False,
+    resolver: Asker | None = None,
 ) -> Report:
     """Scores every retrieval configuration and the answer pipeline (report.write_report writes the result).
 
@@ -72,14 +101,20 @@ def run_evaluation(
         progress: show tqdm progress bars on stderr.
         gold_path: the gold file, recorded with its sha256 in the run info.
         clock: seconds, for timing each answer (a fake one in tests).
+        resolver: resolves follow-ups when `assistant` is None (retrieval only), so that the
+            configurations search what the assistant would; without either, history is joined.
+        keep_order: report the configurations in `retrievers`' order (the first is what differences
+            are taken against) instead of CONFIG_ORDER.
 
     Returns:
         The report.
     """
     items = list(gold_items)
     ks = tuple(sorted(set(ks)))
-    configs = tuple(sorted(retrievers, key=lambda name: (CONFIG_ORDER.index(name) if name in CONFIG_ORDER else len(CONFIG_ORDER), name)))
-    queries = [_query(item, assistant) for item in items]
+    configs = tuple(retrievers)
+    if not keep_order:
+        configs = tuple(sorted(configs, key=lambda name: (CONFIG_ORDER.index(name) if name in CONFIG_ORDER else len(CONFIG_ORDER), name)))
+    queries = [_query(item, assistant or resolver) for item in items]
     per_config = [_rankings(config, retrievers[config], items, queries, progress) for config in configs]
     answers = _answers(items, assistant, progress, clock) if assistant is not None else [None] * len(items)
     ranks = [tuple(config_rankings[i] for config_rankings in per_config) for i in range(len(items))]
@@ -138,11 +173,14 @@ def _query(item: GoldItem, assistant: Asker | None) -> str:
 
 def _rank(config: str, item: GoldItem, hits: Sequence[Hit]) -> Ranking:
     units = [hit.unit for hit in hits]
+    forms = [metrics.unit_forms(unit) for unit in units]
     return Ranking(
         config=config,
         ids=tuple(unit.id for unit in units),
-        first_ranks=metrics.first_rank_per_group([metrics.unit_forms(unit) for unit in units], item.evidence),
+        first_ranks=metrics.first_rank_per_group(forms, item.evidence),
         chars=metrics.chars_at([unit.body for unit in units], CONTEXT_K),
+        scores=tuple(float(hit.score) for hit in hits),
+        relevant=tuple(bool(metrics.groups_covered(unit_forms, item.evidence)) for unit_forms in forms),
     )
 
 
@@ -179,5 +217,3 @@ def _run_info(
         "ks": list(ks),
         "answers": answered,
     }
-
-

@@ -374,7 +374,17 @@ def test_run_writes_report_files(fake_run):
     assert (out / "by_type.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     data = json.loads((out / "report.json").read_text("utf-8"))
-    assert set(data) == {"run", "metrics", "by_config", "by_type", "by_doc"}
+    assert set(data) == {"run", "metrics", "ci95", "differences", "by_config", "by_type", "by_doc"}
+    assert data["ci95"]["hybrid+steering/mrr@10"] == [0.5, 1.0]
+    assert data["differences"]["reference"] == "bm25"
+    assert data["differences"]["by_config"]["hybrid+steering"]["map@10"] == {
+        "value": 0.444444,
+        "low": 0.333333,
+        "high": 0.5,
+        "items": 3,
+        "differing": 3,
+        "significant": True,
+    }
     assert data["run"]["gold_sha256"] == report.run["gold_sha256"]
     assert len(data["run"]["gold_sha256"]) == 64
     assert {key: data["run"][key] for key in ("items", "answerable", "unanswerable", "configs", "ks", "answers")} == {
@@ -400,8 +410,25 @@ def test_run_writes_report_files(fake_run):
         "history": [],
         "query": "有哪些水果？",
         "retrieval": {
-            "bm25": {"top5": ["b/2"], "group_ranks": [None, 1], "covered@5": [2]},
-            "hybrid+steering": {"top5": ["b/1", "x/1", "b/2"], "group_ranks": [1, 3], "covered@5": [1, 2]},
+            "bm25": {
+                "top10": [{"id": "b/2", "score": 1.0}],
+                "group_ranks": [None, 1],
+                "covered@5": [2],
+                "metrics": {
+                    **{"recall@1": 0.5, "recall@3": 0.5, "recall@5": 0.5, "recall@10": 0.5, "mrr@10": 1.0, "ndcg@10": 0.613147},
+                    **{"map@10": 0.5, "precision@1": 1.0, "precision@3": 0.333333, "precision@5": 0.2, "precision@10": 0.1, "chars@5": 5.0},
+                },
+            },
+            "hybrid+steering": {
+                "top10": [{"id": "b/1", "score": 1.0}, {"id": "x/1", "score": 1.0}, {"id": "b/2", "score": 1.0}],
+                "group_ranks": [1, 3],
+                "covered@5": [1, 2],
+                "metrics": {
+                    **{"recall@1": 0.5, "recall@3": 1.0, "recall@5": 1.0, "recall@10": 1.0, "mrr@10": 1.0, "ndcg@10": 0.919721},
+                    **{"map@10": 0.833333, "precision@1": 1.0, "precision@3": 0.666667, "precision@5": 0.4, "precision@10": 0.2},
+                    "chars@5": 14.0,
+                },
+            },
         },
         "reply": {
             "query": "有哪些水果？",
@@ -409,6 +436,17 @@ def test_run_writes_report_files(fake_run):
             "found": True,
             "citations": [{"ref": 1, "id": "b/1", "quote": "香蕉是黄"}, {"ref": 2, "id": "x/1", "quote": "不在文中"}],
             "notice": "",
+        },
+        "answer_metrics": {
+            "answer/key_coverage": 1.0,
+            "answer/all_keys": 1.0,
+            "answer/followup_all_keys": None,
+            "answer/citation_recall": 0.5,
+            "answer/citation_precision": 0.5,
+            "answer/quote_faithfulness": 0.5,
+            "answer/marker_validity": 0.0,
+            "answer/refusal_accuracy": None,
+            "answer/false_refusal_rate": 0.0,
         },
         "keys_found": ["香蕉", "橙子|桔子"],
         "keys_missing": [],
@@ -424,16 +462,25 @@ def test_report_md_has_tables_charts_and_failures(fake_run):
     assert retrieval.splitlines() == [
         "| metric | bm25 | hybrid+steering |",
         "|---|---:|---:|",
-        "| recall@1 | 0.167 | 0.500 |",
-        "| recall@3 | 0.500 | 1.000 |",
-        "| recall@5 | 0.500 | 1.000 |",
-        "| recall@10 | 0.500 | 1.000 |",
-        "| mrr@10 | 0.500 | 0.833 |",
-        "| ndcg@10 | 0.415 | 0.850 |",
+        "| recall@1 | 0.167 [0.000, 0.500] | 0.500 [0.000, 1.000] |",
+        "| recall@3 | 0.500 [0.000, 1.000] | 1.000 [1.000, 1.000] |",
+        "| recall@5 | 0.500 [0.000, 1.000] | 1.000 [1.000, 1.000] |",
+        "| recall@10 | 0.500 [0.000, 1.000] | 1.000 [1.000, 1.000] |",
+        "| mrr@10 | 0.500 [0.000, 1.000] | 0.833 [0.500, 1.000] |",
+        "| ndcg@10 | 0.415 [0.000, 0.631] | 0.850 [0.631, 1.000] |",
+        "| map@10 | 0.333 [0.000, 0.500] | 0.778 [0.500, 1.000] |",
+        "| precision@1 | 0.333 [0.000, 1.000] | 0.667 [0.000, 1.000] |",
+        "| precision@3 | 0.222 [0.000, 0.333] | 0.444 [0.333, 0.667] |",
+        "| precision@5 | 0.133 [0.000, 0.200] | 0.267 [0.200, 0.400] |",
+        "| precision@10 | 0.067 [0.000, 0.100] | 0.133 [0.100, 0.200] |",
         "| chars@5 | 4 | 9 |",
     ]
-    assert "| answer/false_refusal_rate | 0.333 |" in text
-    assert "| answer/latency_p95_ms | 925.0 |" in text
+    differences = text.split("## Differences against bm25\n\n")[1].split("\n\n")[1].splitlines()
+    # a difference whose interval contains 0 is marked n.s. and not bolded; one that excludes 0 is bolded
+    assert differences[2] == "| recall@1 | +0.333 [+0.000, +1.000] n.s. (1 differ) |"
+    assert differences[8] == "| map@10 | **+0.444** [+0.333, +0.500] (3 differ) |"
+    assert "| answer/false_refusal_rate | 0.333 [0.000, 1.000] | 3 |" in text
+    assert "| answer/latency_p95_ms | 925.0 | – |" in text
     assert "| unanswerable | 1 | – | – | – | – | – | – | 1.000 | – |" in text
     assert "![recall_at_k.png](recall_at_k.png)\n![by_type.png](by_type.png)" in text
     failed = text.split("## Failed questions (2)\n\n")[1].splitlines()
@@ -459,6 +506,9 @@ def test_run_without_an_assistant_joins_history_and_skips_answer_metrics(tmp_pat
         "dense/recall@5": 1 / 3,
         "dense/mrr@10": 1 / 3,
         "dense/ndcg@10": 1 / 3,
+        "dense/map@10": 1 / 3,
+        "dense/precision@1": 1 / 3,
+        "dense/precision@5": 1 / 15,
         "dense/chars@5": 4.0,
     }
     assert report.run["gold"] is None
@@ -598,3 +648,47 @@ def test_a_new_question_style_is_a_type_of_its_own(tmp_path, documents):
     path = write_lines(tmp_path / "gold.jsonl", {**GOOD, "evidence": GOOD_EVIDENCE, "type": "english"})
     (item,) = load_gold(path, list(documents.values()))
     assert (item.type, item.answerable) == ("english", True)
+
+
+# --- comparing two runs --------------------------------------------------------------------------
+
+
+def test_eval_compare_reports_a_known_difference_and_the_items_that_changed(tmp_path, capsys):
+    items = load_gold(write_lines(tmp_path / "gold.jsonl", *FAKE_GOLD), None)
+    for name, ranked in (("a", "bm25"), ("b", "hybrid+steering")):
+        order = {**RANKED[ranked], "苹果怎么样？ 那梨呢？": RANKED[ranked]["梨子怎么样？"]}  # no resolver: history joined
+
+        def search(queries, order=order):
+            return [[Hit(UNITS[unit_id], 1.0) for unit_id in order[query]] for query in queries]
+
+        write_report(run_evaluation(items, {"bm25": search}, None, progress=False), tmp_path / name)
+    assert main(["eval", "compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == "4 items in both; B − A paired by item, 95 % bootstrap CI (1000 resamples, seed 0); n.s. = CI contains 0."
+    rows = {line.split()[0]: line for line in out[4:] if line.startswith("bm25/")}
+    assert rows["bm25/recall@5"].split() == ["bm25/recall@5", "0.500", "1.000", "+0.500", "[+0.000,", "+1.000]", "n.s.", "(2", "differ)"]
+    assert rows["bm25/map@10"].split()[3:6] == ["+0.444", "[+0.333,", "+0.500]"]
+    changed = out[out.index("Changed items (3):") + 1 :]
+    assert changed == [
+        "  q1: bm25/mrr@10 0.500→1.000",
+        "  q2: bm25/recall@5 0.500→1.000",
+        "  q3: bm25/recall@5 0.000→1.000; bm25/mrr@10 0.000→0.500",
+    ]
+
+
+def test_eval_compare_of_a_folder_without_a_report_is_one_sentence(tmp_path, capsys):
+    assert main(["eval", "compare", str(tmp_path), str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith(f"assistant: {tmp_path} is not a report folder of `assistant eval`")
+
+
+def test_a_retrieval_only_run_still_resolves_follow_ups_with_the_resolver(tmp_path):
+    items = load_gold(write_lines(tmp_path / "gold.jsonl", *FAKE_GOLD), None)
+    seen: list[str] = []
+
+    def search(queries: list[str]) -> list[list[Hit]]:
+        seen.extend(queries)
+        return [[UNITS_HIT] for _ in queries]
+
+    report = run_evaluation(items, {"bm25": search}, None, progress=False, resolver=FakeAssistant(FakeClock()))
+    assert seen == ["苹果怎么样？", "有哪些水果？", "梨子怎么样？", "西瓜多少钱？"]
+    assert not any(name.startswith("answer/") for name in report.metrics)
