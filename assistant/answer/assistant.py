@@ -312,6 +312,8 @@ class Assistant:
             special = intents.arithmetic(asked, candidates, self.index.tokenizer.places(" ".join(c.sentence for c in candidates[:30])))
         if special is not None:
             return special
+        if intent == "reason":
+            candidates = intents.reasons_first(candidates)
         answer, citations = compose(candidates, asked.shape, index, resolution.query, resolution.focus)
         short = intents.direct(asked, answer, citations, self.scorer)
         if asked.intent == "yesno":

@@ -8,7 +8,7 @@ section, no table, no figures), and the general composer (composition.py) answer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..corpus.headings import heading_title
@@ -696,6 +696,20 @@ def measures(question: Question, candidates: list[Candidate], words: frozenset[s
 
 
 # -- direct answers --------------------------------------------------------------------------------
+
+
+# How a plan states a reason or purpose: "既是…的客观需要，也是…的必然要求", "为…，", "旨在", "有利于".
+_REASON = re.compile(
+    r"需要|要求|必然|迫切|意义|目的|旨在|为了|因为|由于|有利于|有助于|关键|根本|基础|前提|保障|"
+    r"^为[^，。；]{2,30}，|[，；]为[^，。；]{2,20}(?:增添|提供|奠定|创造|打下)|让[^，。；]{2,20}更加"
+)
+REASON_BONUS = 0.1  # added to a sentence that states a reason, for a why-question
+
+
+def reasons_first(candidates: list[Candidate]) -> list[Candidate]:
+    """A why-question's candidates with the sentences that state a reason or purpose lifted."""
+    lifted = [replace(c, score=c.score + REASON_BONUS) if _REASON.search(c.sentence) else c for c in candidates]
+    return sorted(lifted, key=lambda c: -c.score)
 
 
 def direct(question: Question, answer: str, citations: tuple[Citation, ...], scorer: Scorer) -> str:

@@ -148,3 +148,14 @@ def test_a_yes_no_claim_in_words_the_documents_never_use_is_not_answered_no(assi
     assert reply.found is True and reply.short == ""
     assert reply.answer.startswith(UNDECIDED) and "领导机构" in reply.answer
     assert assistant.ask("指导意见是不是要推动发展动力由创新驱动向投资驱动转变？").short == "否"
+
+
+def test_a_why_question_puts_the_sentence_stating_a_reason_first():
+    from assistant.answer.intents import reasons_first
+    from assistant.answer.question import Candidate
+    from assistant.records import Kind, Unit
+
+    unit = Unit(id="d/1", doc_id="d", doc_title="T", kind=Kind.PARAGRAPH, label="第1段", path=(), text="x", start=0, end=1)
+    plain = Candidate(unit, "老矿区转型发展取得明显成效。", 0.40, 0, 0)
+    reason = Candidate(unit, "推动老矿区转型发展，既是区域协调发展的客观需要，也是高质量发展的必然要求。", 0.35, 0, 1)
+    assert [c.sentence for c in reasons_first([plain, reason])] == [reason.sentence, plain.sentence]
