@@ -2,8 +2,9 @@
 
 The model sees only the retrieved units, numbered [1]..[n], and must end each sentence with the
 number of the unit that says it. What comes back is not trusted: a sentence is kept only when
-each of its markers names a unit and those units contain the sentence (character bigrams and
-every number). Anything else falls back to the extractive reply with a notice; nothing raises.
+each of its markers names a unit, those units contain the sentence (character bigrams and
+every number) and it agrees with the sentences it cites (faithfulness.judge: no negation,
+antonym, swapped figure, place or year, no added claim). Anything else falls back to the extractive reply with a notice; nothing raises.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..records import Citation, Reply, Unit
+from .faithfulness import judge
 from .question import sentences, split_sentences
 
 if TYPE_CHECKING:
@@ -121,12 +123,21 @@ def overlap(sentence: str, units: list[Unit]) -> float:
     return _share(_bigrams(_MARKER.sub("", sentence)), support)
 
 
+def _faithful(plain: str, cited: list[Unit]) -> bool:
+    headings = " ".join(" ".join([unit.doc_title, *unit.path, unit.label]) for unit in cited)
+    verdict = judge(plain, [unit.body for unit in cited], headings)
+    if not verdict.faithful:
+        log.info("LLM sentence dropped (%s).", verdict.reason)
+    return verdict.faithful
+
+
 def check_sentences(text: str, units: list[Unit]) -> tuple[list[tuple[str, list[int]]], list[str]]:
     """Splits a generated answer into sentences and keeps those its cited units support.
 
     A sentence is kept when it has at least one marker, every marker is within 1..len(units), at
     least SUPPORT of its character bigrams occur in the cited units together, with several markers
-    each unit adds PART_SUPPORT that the others lack, and every number in it occurs in those units.
+    each unit adds PART_SUPPORT that the others lack, every number in it occurs in those units, and
+    it is faithful to the cited sentences (`faithfulness.judge`).
 
     Args:
         text: the model's answer with [n] markers.
@@ -154,7 +165,7 @@ def check_sentences(text: str, units: list[Unit]) -> tuple[list[tuple[str, list[
         cited = [grams[m - 1] for m in markers]
         parts_ok = len(cited) == 1 or all(_unique_share(own, cited, i) >= PART_SUPPORT for i in range(len(cited)))
         numbers_ok = _numbers(plain) <= set().union(*(_numbers(supports[m - 1]) for m in markers))
-        if _share(own, union) >= SUPPORT and parts_ok and numbers_ok:
+        if _share(own, union) >= SUPPORT and parts_ok and numbers_ok and _faithful(plain, [units[m - 1] for m in markers]):
             kept.append((plain, markers))
         else:
             dropped.append(written)
