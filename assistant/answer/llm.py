@@ -42,10 +42,18 @@ PART_SUPPORT = 0.1
 # at most IN_FLIGHT calls may still be running, beyond that the extractive answer is shown at once.
 GRACE = 0.5
 IN_FLIGHT = 16
+# Size bounds on an answer (issue 20: a 22 MB completion reached the user whole). The extractive
+# answers the model rewrites are at most ~1,200 characters on the gold set; a Chinese token is
+# about one character, so 1,024 tokens leave room for markers and framing. The endpoint is asked
+# for at most MAX_TOKENS (sent as max_completion_tokens); anything longer than MAX_CHARS that
+# comes back anyway is not checked but replaced by the extractive answer.
+MAX_TOKENS = 1024
+MAX_CHARS = 4000
 NO_ANSWER = "文件中没有相关内容"
 UNAVAILABLE = "大模型服务不可用，以下为原文摘录答案。"
 UNCHECKED = "大模型回答未通过引文核对，以下为原文摘录答案。"
 DECLINED = "大模型认为检索到的条款不能回答该问题，以下为原文摘录答案。"
+TOO_LONG = f"大模型回答超过{MAX_CHARS}字的上限，以下为原文摘录答案。"
 _DROPPED = "已删除{n}句无法在引文中核实的内容。"
 
 _MARKER = re.compile(r"[\[［【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］】]")
@@ -245,6 +253,7 @@ class LLMWriter:
             model=self.settings.llm_model,
             timeout=self.settings.llm_timeout,
             max_retries=0,
+            max_tokens=MAX_TOKENS,
             use_responses_api=False,
             temperature=0,
         )
@@ -306,6 +315,9 @@ class LLMWriter:
         if not isinstance(text, str) or not text.strip():
             log.warning("LLM endpoint returned no text (%s); showing the extractive answer.", type(text).__name__)
             return replace(reply, notice=UNAVAILABLE)
+        if len(text) > MAX_CHARS:
+            log.warning("LLM answer of %d characters exceeds %d; showing the extractive answer.", len(text), MAX_CHARS)
+            return replace(reply, notice=TOO_LONG)
         kept, dropped = check_sentences(text, units)
         if not kept:
             declined = NO_ANSWER in text and not _MARKER.search(text)

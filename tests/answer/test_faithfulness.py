@@ -89,3 +89,4 @@ def test_a_figure_must_match_whole_and_with_its_place():
     assert judge("沛县重点采煤沉陷区涉及4.68万人。", [subsidence["source"]]).reason == "not in the cited sentence: 沛县"
     assert judge("沛县和铜山区重点采煤沉陷区分别涉及4.68万人和16.55万人。", [subsidence["source"]]).faithful is False
     assert judge("沛县重点采煤沉陷区涉及6.55万人。", [subsidence["source"]]).reason == "not in the cited sentence: 6.55万人"
+
