@@ -94,3 +94,34 @@ def test_a_symlink_inside_the_corpus_is_read(tmp_path):
     (folder / "documents.toml").write_text(PLAN, encoding="utf-8")
     documents, problems = load_corpus_report(folder)
     assert ([d.spec.id for d in documents], problems) == (["plan"], [])
+
+
+# --- encodings (finding 7): Big5 is read as Big5, not as GB18030 mojibake -------------------------
+
+TRADITIONAL = "第一章 總則\n\n一、堅持以礦工為中心\n\n提高職工收入水平，優化收入分配結構，推進採煤沉陷區綜合治理。\n"
+
+
+def test_big5_text_is_read_as_big5(tmp_path):
+    from assistant.corpus.readers import read_document
+
+    path = tmp_path / "plan.txt"
+    path.write_bytes(TRADITIONAL.encode("big5"))
+    assert read_document(path) == read_document_of(tmp_path, TRADITIONAL)
+
+
+def test_gbk_and_utf8_corpus_files_are_not_taken_for_big5(tmp_path, corpus_dir):
+    from assistant.corpus.readers import read_document
+
+    for source in sorted(corpus_dir.glob("*.txt")):
+        text = source.read_text(encoding="utf-8")
+        path = tmp_path / source.name
+        path.write_bytes(text.encode("gb18030"))
+        assert read_document(path) == read_document(source)
+
+
+def read_document_of(folder: Path, text: str) -> str:
+    from assistant.corpus.readers import read_document
+
+    path = folder / "utf8.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_document(path)
