@@ -75,6 +75,11 @@ ANTONYMS = (
     ("新建", "关闭"),
     ("较大", "较小"),
     ("明显", "没有"),
+    ("壮大", "萎缩"),
+    ("增大", "减小"),
+    ("增大", "减少"),
+    ("加强", "放松"),
+    ("完善", "削弱"),
     ("先进", "落后"),
 )
 # Places the corpus names (and the provinces and Jiangsu's cities a model may swap in).
@@ -222,17 +227,34 @@ def content_words(text: str) -> list[str]:
 
 def polarity(clause: str) -> frozenset[str]:
     """The kinds of reversal a clause carries: "prohibit", "stop", "negate"."""
-    found = set()
-    for kind, words in (("prohibit", PROHIBITIONS), ("stop", STOPS)):
-        for word in words:
-            if word in clause:
-                found.add(kind)
-                clause = clause.replace(word, "")
-    for word in EXEMPT:
-        clause = clause.replace(word, "")
-    if any(char in clause for char in NEGATIONS):
-        found.add("negate")
-    return frozenset(found)
+    return frozenset(kind for kind, _ in reversals(clause))
+
+
+# One alternation, longest words first, so that 不得 is a prohibition and not a 不.
+_REVERSAL = re.compile("|".join(sorted({*EXEMPT, *PROHIBITIONS, *STOPS, *NEGATIONS}, key=len, reverse=True)))
+# Characters after a reversal word that name what it reverses (不坚持 → 坚持, 不快 → 快).
+SCOPE = 2
+
+
+def reversals(clause: str) -> list[tuple[str, str]]:
+    """Each reversal word of a clause as (kind, scope): its kind and the characters it applies to (EXEMPT compounds skipped)."""
+    found = []
+    for match in _REVERSAL.finditer(clause):
+        word = match.group(0)
+        if word in EXEMPT:
+            continue
+        kind = "prohibit" if word in PROHIBITIONS else "stop" if word in STOPS else "negate"
+        found.append((kind, _normal(clause[match.end() :])[:SCOPE]))
+    return found
+
+
+def _polarity_agrees(clause: str, source: str) -> bool:
+    """Each reversal of the clause is the cited clause's (same kind, same scope); each of the cited clause's
+    reversals whose scope the clause repeats is the clause's too (a negation of an omitted part may go)."""
+    own, theirs = reversals(clause), reversals(source)
+    if any(item not in theirs for item in own):
+        return False
+    return all(item in own for item in theirs if item[1] in _normal(clause))
 
 
 def facts(text: str) -> set[str]:
@@ -352,7 +374,7 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
     pool = [c for piece in chosen for c in _clauses(piece)]
     for clause in _clauses(sentence):
         source = _matching_clause(clause, pool)
-        if polarity(clause) != polarity(source):
+        if not _polarity_agrees(clause, source):
             return Verdict(False, f"polarity differs: {clause}")
         if _reversed(clause, source, around):
             return Verdict(False, f"reversed: {clause}")

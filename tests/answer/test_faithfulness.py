@@ -3,8 +3,9 @@
 tests/answer/faithfulness_redteam.jsonl was written before the check: 50 manipulated sentences
 (negations, prohibitions, stops, antonyms, swapped figures, places, years and subjects, added
 claims) and 50 faithful paraphrases, each with the corpus sentence it cites. The "dev" half was
-used to tune the check, the "held-out" half was run once afterwards (docs/reliability.md gives
-both runs).
+used to tune the check, the "held-out" half was run once afterwards; a "blind" set of 12 + 12 from
+sentences not used before was written after the first version of the check and run once before
+its last change (docs/reliability.md gives every run, including the misses that changed it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.faithfulness import judge, polarity
+from assistant.answer.faithfulness import judge, polarity, reversals
 from assistant.answer.llm import check_sentences
 from assistant.records import Unit
 
@@ -44,15 +45,15 @@ def rates(split: str) -> tuple[float, float]:
 
 
 def test_the_red_team_file_has_every_kind_in_both_halves():
-    assert len(ITEMS) == 100
-    assert sum(item["expect"] == "drop" for item in ITEMS) == 50
+    assert len(ITEMS) == 124
+    assert sum(item["expect"] == "drop" for item in ITEMS) == 62
     for split in ("dev", "held-out"):
         kinds = {item["kind"] for item in ITEMS if item["split"] == split}
         assert kinds == {"negation", "prohibition", "stop", "antonym", "number", "place", "year", "subject", "added", "faithful"}
     assert all(item["source"] in item["source"] for item in ITEMS)
 
 
-@pytest.mark.parametrize("split", ["dev", "held-out"])
+@pytest.mark.parametrize("split", ["dev", "held-out", "blind"])
 def test_manipulated_sentences_are_dropped_and_faithful_paraphrases_kept(split):
     drop, keep = rates(split)
     assert drop >= DROP_RATE
@@ -76,10 +77,19 @@ def test_the_issues_two_reversals_are_dropped():
         ("不得新建煤矿", {"prohibit"}),
         ("暂停清洁生产", {"stop"}),
         ("未来五年", set()),
+        ("不采用非实物保护模式", {"negate"}),
     ],
 )
 def test_polarity_counts_reversal_words_not_compounds(clause, kinds):
     assert polarity(clause) == frozenset(kinds)
+
+
+def test_a_reversal_applies_to_what_follows_it():
+    assert reversals("不采用非实物保护模式") == [("negate", "采用"), ("negate", "实物")]
+    assert reversals("部分地区转型步伐不快") == [("negate", "快")]
+    # the cited clause negates 实物, which the generated clause leaves out: no disagreement
+    cited = "对已消失的重要工业遗产采用非实物保护模式，在原遗址位置进行虚拟复原。"
+    assert judge("对已消失的重要工业遗产，可在原遗址位置进行虚拟复原。", [cited]).faithful
 
 
 def test_a_figure_must_match_whole_and_with_its_place():
