@@ -2,8 +2,9 @@
 
 The model sees only the retrieved units, numbered [1]..[n], and must end each sentence with the
 number of the unit that says it. What comes back is not trusted: a sentence is kept only when
-each of its markers names a unit and those units contain the sentence (character bigrams and
-every number). Anything else falls back to the extractive reply with a notice; nothing raises.
+each of its markers names a unit, those units contain the sentence (character bigrams and
+every number) and it agrees with the sentences it cites (faithfulness.judge: no negation,
+antonym, swapped figure, place or year, no added claim). Anything else falls back to the extractive reply with a notice; nothing raises.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..records import Citation, Reply, Unit
+from .faithfulness import judge
 from .question import sentences, split_sentences
 
 if TYPE_CHECKING:
@@ -40,10 +42,18 @@ PART_SUPPORT = 0.1
 # at most IN_FLIGHT calls may still be running, beyond that the extractive answer is shown at once.
 GRACE = 0.5
 IN_FLIGHT = 16
+# Size bounds on an answer (issue 20: a 22 MB completion reached the user whole). The extractive
+# answers the model rewrites are at most ~1,200 characters on the gold set; a Chinese token is
+# about one character, so 1,024 tokens leave room for markers and framing. The endpoint is asked
+# for at most MAX_TOKENS (sent as max_completion_tokens); anything longer than MAX_CHARS that
+# comes back anyway is not checked but replaced by the extractive answer.
+MAX_TOKENS = 1024
+MAX_CHARS = 4000
 NO_ANSWER = "文件中没有相关内容"
 UNAVAILABLE = "大模型服务不可用，以下为原文摘录答案。"
 UNCHECKED = "大模型回答未通过引文核对，以下为原文摘录答案。"
 DECLINED = "大模型认为检索到的条款不能回答该问题，以下为原文摘录答案。"
+TOO_LONG = f"大模型回答超过{MAX_CHARS}字的上限，以下为原文摘录答案。"
 _DROPPED = "已删除{n}句无法在引文中核实的内容。"
 
 _MARKER = re.compile(r"[\[［【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］】]")
@@ -121,12 +131,21 @@ def overlap(sentence: str, units: list[Unit]) -> float:
     return _share(_bigrams(_MARKER.sub("", sentence)), support)
 
 
+def _faithful(plain: str, cited: list[Unit]) -> bool:
+    headings = " ".join(" ".join([unit.doc_title, *unit.path, unit.label]) for unit in cited)
+    verdict = judge(plain, [unit.body for unit in cited], headings)
+    if not verdict.faithful:
+        log.info("LLM sentence dropped (%s).", verdict.reason)
+    return verdict.faithful
+
+
 def check_sentences(text: str, units: list[Unit]) -> tuple[list[tuple[str, list[int]]], list[str]]:
     """Splits a generated answer into sentences and keeps those its cited units support.
 
     A sentence is kept when it has at least one marker, every marker is within 1..len(units), at
     least SUPPORT of its character bigrams occur in the cited units together, with several markers
-    each unit adds PART_SUPPORT that the others lack, and every number in it occurs in those units.
+    each unit adds PART_SUPPORT that the others lack, every number in it occurs in those units, and
+    it is faithful to the cited sentences (`faithfulness.judge`).
 
     Args:
         text: the model's answer with [n] markers.
@@ -154,7 +173,7 @@ def check_sentences(text: str, units: list[Unit]) -> tuple[list[tuple[str, list[
         cited = [grams[m - 1] for m in markers]
         parts_ok = len(cited) == 1 or all(_unique_share(own, cited, i) >= PART_SUPPORT for i in range(len(cited)))
         numbers_ok = _numbers(plain) <= set().union(*(_numbers(supports[m - 1]) for m in markers))
-        if _share(own, union) >= SUPPORT and parts_ok and numbers_ok:
+        if _share(own, union) >= SUPPORT and parts_ok and numbers_ok and _faithful(plain, [units[m - 1] for m in markers]):
             kept.append((plain, markers))
         else:
             dropped.append(written)
@@ -234,6 +253,7 @@ class LLMWriter:
             model=self.settings.llm_model,
             timeout=self.settings.llm_timeout,
             max_retries=0,
+            max_tokens=MAX_TOKENS,
             use_responses_api=False,
             temperature=0,
         )
@@ -295,6 +315,9 @@ class LLMWriter:
         if not isinstance(text, str) or not text.strip():
             log.warning("LLM endpoint returned no text (%s); showing the extractive answer.", type(text).__name__)
             return replace(reply, notice=UNAVAILABLE)
+        if len(text) > MAX_CHARS:
+            log.warning("LLM answer of %d characters exceeds %d; showing the extractive answer.", len(text), MAX_CHARS)
+            return replace(reply, notice=TOO_LONG)
         kept, dropped = check_sentences(text, units)
         if not kept:
             declined = NO_ANSWER in text and not _MARKER.search(text)

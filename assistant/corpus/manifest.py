@@ -46,20 +46,31 @@ def _read_manifest(corpus_dir: Path, missing_ok: bool = False, problems: list[st
             return []
         raise CorpusError(f"{path} is missing; add a [[document]] entry (id, title, short, file) for each plan.")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CorpusError(f"{path} is not valid TOML ({error}); fix the file and rebuild.") from None
+    entries = data.get("document", [])
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        line = _line_where(text, r"^\s*\[\s*document\s*\]") or _line_where(text, r"^\s*document\s*=")
+        raise CorpusError(
+            f"{path}, line {line}: document must be an array of tables, one [[document]] heading per plan; fix the file and rebuild."
+        )
+    type_problems = [problem for number, entry in enumerate(entries, start=1) for problem in _type_problems(path, text, number, entry)]
+    if type_problems:
+        raise CorpusError(" ".join(type_problems))
     specs: list[DocumentSpec] = []
     seen: set[str] = set()
-    for number, entry in enumerate(data.get("document", []), start=1):
+    for number, entry in enumerate(entries, start=1):
         missing = [key for key in ("id", "title", "file") if not str(entry.get(key, "")).strip()]
         if missing:
             raise CorpusError(f"{path}: document entry {number} lacks {', '.join(missing)}; add it and rebuild.")
         doc_id = str(entry["id"])
         if not _ID.match(doc_id):
             raise CorpusError(f"{path}: id {doc_id!r} must be lower-case letters, digits, - or _ (at most 32).")
-        if doc_id in seen:
-            message = f"{path}: the id {doc_id!r} is used twice; give each document its own id."
+        outside = _outside(corpus_dir, entry["file"])
+        if doc_id in seen or outside:
+            message = outside or f"{path}: the id {doc_id!r} is used twice; give each document its own id."
             if problems is None:
                 raise CorpusError(message)
             problems.append(f"{message[:-1]} (entry {number}, file {entry['file']}, was left out).")
@@ -68,15 +79,61 @@ def _read_manifest(corpus_dir: Path, missing_ok: bool = False, problems: list[st
         specs.append(
             DocumentSpec(
                 id=doc_id,
-                title=str(entry["title"]),
-                short=str(entry.get("short") or entry["title"]),
-                file=str(entry["file"]),
-                period=str(entry.get("period", "")),
-                issuer=str(entry.get("issuer", "")),
-                aliases=tuple(str(a) for a in entry.get("aliases", ()) if str(a).strip()),
+                title=entry["title"],
+                short=entry.get("short") or entry["title"],
+                file=entry["file"],
+                period=entry.get("period", ""),
+                issuer=entry.get("issuer", ""),
+                aliases=tuple(alias for alias in entry.get("aliases", ()) if alias.strip()),
             )
         )
     return specs
+
+
+_TEXT_FIELDS = ("id", "title", "short", "file", "period", "issuer")
+
+
+def _line_where(text: str, pattern: str, start: int = 0) -> int:
+    """The 1-based number of the first line after line `start` matching the pattern (0 when none does)."""
+    for number, line in enumerate(text.splitlines()[start:], start=start + 1):
+        if re.match(pattern, line):
+            return number
+    return 0
+
+
+def _entry_line(text: str, number: int, key: str) -> int:
+    """The line of `key` in the number-th [[document]] entry (the entry's heading line when the key is not there)."""
+    heading = 0
+    for _ in range(number):
+        heading = _line_where(text, r"^\s*\[\[\s*document\s*\]\]", heading) or heading
+    following = _line_where(text, r"^\s*\[", heading)
+    found = _line_where(text, rf"^\s*{re.escape(key)}\s*=", heading)
+    return found if found and (not following or found < following) else heading
+
+
+def _type_problems(path: Path, text: str, number: int, entry: dict) -> list[str]:
+    """One sentence per field of a manifest entry that has the wrong type, naming its line."""
+    problems = []
+    for key in _TEXT_FIELDS:
+        if key in entry and not isinstance(entry[key], str):
+            kind = type(entry[key]).__name__
+            problems.append(f"{path}, line {_entry_line(text, number, key)}: {key} must be a quoted string, not {kind}.")
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
+        problems.append(
+            f"{path}, line {_entry_line(text, number, 'aliases')}: aliases must be an array of strings, "
+            f'such as aliases = ["江苏省", "振兴规划"], not {type(aliases).__name__}.'
+        )
+    return problems
+
+
+def _outside(corpus_dir: Path, file: str) -> str:
+    """The refusal for a document path leading out of the corpus folder (absolute, ../, a symlink); "" when inside."""
+    root = corpus_dir.resolve()
+    target = (corpus_dir / file).resolve()
+    if Path(file).is_absolute() or not target.is_relative_to(root):
+        return f"{corpus_dir / file} is outside the corpus folder {corpus_dir} (paths and symlinks must stay inside it), so it is not read."
+    return ""
 
 
 def file_hash(path: Path) -> str:
@@ -182,7 +239,10 @@ def unlisted_warning(source: Source, title: str) -> str:
 
 
 def left_out(path: Path) -> str:
-    """The warning for a file of a type that is not read."""
+    """The warning for a file of a type that is not read, or for one that leads out of the corpus folder."""
+    outside = _outside(path.parent, path.name)
+    if outside:
+        return outside
     return f"{path} is not a .txt, .md, .docx or .pdf file, so it was left out; convert it to include it."
 
 
@@ -255,6 +315,9 @@ def _unlisted_files(corpus_dir: Path, listed: list[DocumentSpec]) -> tuple[list[
         if not path.is_file() or path.resolve() in named or path.name in (MANIFEST, EXAMPLES) or path.name.startswith((".", "~$")):
             continue
         if path.stem.lower() == "readme":
+            continue
+        if _outside(corpus_dir, path.name):
+            others.append(path)  # reported by left_out
             continue
         (documents if path.suffix.lower() in SUFFIXES else others).append(path)
     return documents, others

@@ -7,8 +7,12 @@ into a staging folder that replaces the index only when it is whole (staging.py)
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -17,15 +21,17 @@ import numpy as np
 
 from ..config import LOCAL_EMBEDDER, Settings
 from ..corpus.manifest import Source, left_out, read_or_report, scan_corpus, unlisted_warning
-from ..errors import CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
+from ..errors import CorpusError, IndexDamaged, IndexNotBuilt, IndexStale, IndexUnwritable
 from ..records import SEARCHABLE_KINDS, DocumentSpec, Unit
 from .dense import DenseIndex
 from .embedding import Embedder, train_local_embedder
 from .lexical import LexicalIndex
 from .reuse import DOCS_DIR, Previous, embedder_fingerprint, parser_version, texts_hash, tokenizer_version, write_units, write_words
 from .staging import staged
-from .store import BM25_DIR, EMBEDDER_DIR, FORMAT, MANIFEST, OWNED, VECTORS, Index, load_index
+from .store import BM25_DIR, EMBEDDER_DIR, FORMAT, MANIFEST, OWNED, VECTORS, Index, load_index, read_manifest
 from .tokenizer import Analysis, Tokenizer
+
+log = logging.getLogger(__name__)
 
 
 def index_text(unit: Unit) -> str:
@@ -201,7 +207,8 @@ def _document(source: Source, previous: Previous, parser: str, strict: bool, pro
     units = previous.units(spec.id, spec.file, source.sha256, parser, spec.title if source.listed else None)
     cached = units is not None
     if units is None:
-        parsed = read_or_report(source, strict, problems)
+        with _reader_warnings(source, problems):
+            parsed = read_or_report(source, strict, problems)
         if parsed is None:
             return None
         spec, units = parsed.spec, parsed.units
@@ -212,6 +219,37 @@ def _document(source: Source, previous: Previous, parser: str, strict: bool, pro
         problems.append(unlisted_warning(source, spec.title))
     rows = tuple(unit for unit in units if unit.kind in SEARCHABLE_KINDS)
     return _Document(spec, source.sha256, units, cached, rows)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _reader_warnings(source: Source, problems: list[str]) -> Iterator[None]:
+    """What pypdf logs or warns while reading a file becomes one problem naming the file (it printed unprefixed)."""
+    if source.path.suffix.lower() != ".pdf":
+        yield
+        return
+    logger = logging.getLogger("pypdf")
+    handler, propagate = _Collect(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+    said = list(dict.fromkeys([*handler.messages, *(str(w.message) for w in caught)]))
+    if said:
+        problems.append(f"{source.path}: the PDF reader warned: {'; '.join(m.strip() for m in said)}.")
 
 
 def _vectors(
@@ -236,11 +274,29 @@ def _vectors(
 
 
 def ensure_index(settings: Settings) -> Index:
-    """Loads the index, building it first when it is missing, stale or damaged (the run command)."""
+    """Loads the index, building it first when it is missing, stale or damaged (the run command).
+
+    An index that is only behind a changed corpus but cannot be rebuilt (a read-only index folder)
+    is served as it is, with a warning saying so, rather than not at all.
+    """
     try:
         return load_index(settings)
-    except (IndexNotBuilt, IndexStale, IndexDamaged):
-        build_index(settings)
+    except (IndexNotBuilt, IndexStale, IndexDamaged) as reason:
+        try:
+            build_index(settings)
+        except IndexUnwritable as error:
+            if not isinstance(reason, IndexStale) or not _same_embedder(settings):
+                raise
+            log.warning("warning: %s The index built from the previous corpus is served until it can be rebuilt.", error)
+            return load_index(settings, check_corpus=False)
         return load_index(settings)
+
+
+def _same_embedder(settings: Settings) -> bool:
+    """Whether the index was built with the configured embedder (then only the corpus changed)."""
+    try:
+        return read_manifest(Path(settings.index_dir)).get("embedder", {}).get("name") == settings.embedding_model
+    except (IndexNotBuilt, IndexDamaged):
+        return False
 
 

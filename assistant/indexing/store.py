@@ -20,6 +20,7 @@ from .dense import DenseIndex
 from .embedding import Embedder
 from .lexical import LexicalIndex
 from .reuse import DOCS_DIR, read_units, units_file
+from .staging import recover_swap
 from .tokenizer import Tokenizer
 
 FORMAT = 2
@@ -134,6 +135,7 @@ def load_index(settings: Settings, check_corpus: bool = True) -> Index:
         IndexNotBuilt, IndexStale, IndexDamaged: each with the command that repairs it.
     """
     index_dir = Path(settings.index_dir)
+    recover_swap(index_dir, MANIFEST)  # a build killed between the two renames of its swap (issue 20)
     manifest = read_manifest(index_dir)
     if check_corpus:
         check_fresh(settings, manifest)

@@ -282,6 +282,22 @@ def test_a_refusal_is_returned_unchanged_without_calling_the_endpoint(endpoint):
     assert endpoint.requests == []
 
 
+# --- the size cap (finding 4), through a fake endpoint ------------------------------------------
+
+
+def test_the_endpoint_is_asked_for_at_most_max_tokens_and_a_longer_answer_falls_back(endpoint):
+    from assistant.answer.llm import MAX_CHARS, MAX_TOKENS, TOO_LONG
+
+    endpoint.respond = lambda request: (PEIXIAN + "[2]") * (MAX_CHARS // len(PEIXIAN) + 1)
+    reply = writer_for(endpoint).rewrite(EXTRACTIVE, UNITS)
+    assert reply == replace(EXTRACTIVE, notice=TOO_LONG)
+    assert TOO_LONG == "大模型回答超过4000字的上限，以下为原文摘录答案。"
+    (request,) = endpoint.requests
+    assert request["max_completion_tokens"] == MAX_TOKENS == 1024
+    endpoint.respond = lambda request: PEIXIAN + "[2]"
+    assert writer_for(endpoint).rewrite(EXTRACTIVE, UNITS).notice == ""
+
+
 # --- end to end through Assistant -----------------------------------------------------------------
 
 

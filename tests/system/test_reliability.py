@@ -589,6 +589,18 @@ class _Endpoint(BaseHTTPRequestHandler):
             if mode == "slow":
                 self.server.stop.wait(LLM_TIMEOUT * 4)
                 return
+            if mode == "answer":  # a well-formed completion holding server.content
+                body = json.dumps(
+                    {"id": "x", "object": "chat.completion", "created": 0, "model": "fake",
+                     "choices": [{"index": 0, "message": {"role": "assistant", "content": self.server.content}, "finish_reason": "stop"}]},
+                    ensure_ascii=False,
+                ).encode()  # fmt: skip
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             if mode == "garbage":
                 body = random.Random(4).randbytes(2048)
                 self.send_response(200)
@@ -639,3 +651,33 @@ def test_a_failing_llm_endpoint_gives_the_extractive_answer_within_its_timeout(i
     assert with_llm.llm.deadline == LLM_TIMEOUT * 1.5
     # the app's /ask handler says the same, in the reply's notice
     assert ask_json(with_llm, QUESTION) == extractive.to_json() | {"question": QUESTION, "notice": UNAVAILABLE}
+
+
+REVERSED = [
+    "老矿区转型发展不坚持以矿工为中心，不需要提高职工收入水平。[1]",
+    "要持续扩大落后产能、发展先进产能，暂停清洁生产，发展循环经济。[4]",
+    "老矿区转型发展要坚持以矿工为中心，不需要提高职工收入水平。[1]",
+]
+
+
+@pytest.mark.parametrize("content", REVERSED, ids=["negated", "antonym", "half-negated"])
+def test_an_llm_answer_reversing_the_plan_gives_the_extractive_answer(index, settings, endpoint, content):
+    from assistant.answer.llm import UNCHECKED
+
+    endpoint.mode, endpoint.content = "answer", content
+    llm = settings.with_overrides(llm_base_url=f"http://127.0.0.1:{endpoint.server_address[1]}/v1", llm_model="fake", llm_timeout=5.0)
+    extractive = Assistant(index, settings).ask(QUESTION)
+    assert [c.unit.id for c in extractive.citations][:4] == PRINCIPLE_IDS[:4]  # [1] and [4] of the prompt
+    assert Assistant(index, llm).ask(QUESTION) == replace(extractive, notice=UNCHECKED)
+
+
+def test_a_huge_llm_answer_gives_the_extractive_answer_with_a_notice(index, settings, endpoint):
+    from assistant.answer.llm import TOO_LONG
+
+    endpoint.mode, endpoint.content = "answer", "坚持以矿工为中心。[1]" * 200_000  # 2.4 MB of JSON
+    llm = settings.with_overrides(llm_base_url=f"http://127.0.0.1:{endpoint.server_address[1]}/v1", llm_model="fake", llm_timeout=5.0)
+    extractive = Assistant(index, settings).ask(QUESTION)
+    started = time.perf_counter()
+    reply = Assistant(index, llm).ask(QUESTION)
+    print(f"\n2.4 MB answer: extractive reply after {time.perf_counter() - started:.2f} s")
+    assert reply == replace(extractive, notice=TOO_LONG)

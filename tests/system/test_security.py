@@ -232,3 +232,40 @@ def test_with_the_login_the_api_answers(guarded):
         stream = client.get(f"{guarded}/gradio_api/call/ask/{event}").text
     assert "event: complete" in stream
     assert '"found": true' in stream
+
+
+# --- files from outside the corpus (issue 20, finding 2) -----------------------------------------
+
+SECRET = "第一章 机密\n\n一、管理员口令\n\n管理员口令是hunter2，请勿外传。\n"
+
+
+def test_files_outside_the_corpus_are_refused_by_the_build_and_never_answered(settings, tmp_path, capsys):
+    import shutil
+
+    from assistant.answer.assistant import Assistant
+    from assistant.cli import main
+    from assistant.indexing.store import load_index
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(settings.corpus_dir, corpus)
+    shutil.copytree(settings.index_dir, index)  # the unchanged documents are reused: a quick build
+    (tmp_path / "outside").mkdir()
+    for name in ("x.txt", "y.txt", "z.txt"):
+        (tmp_path / "outside" / name).write_text(SECRET, encoding="utf-8")
+    os.symlink(tmp_path / "outside" / "z.txt", corpus / "z.txt")
+    with open(corpus / "documents.toml", "a", encoding="utf-8") as manifest:
+        manifest.write('\n[[document]]\nid = "x"\ntitle = "机密一"\nfile = "../outside/x.txt"\n')
+        manifest.write(f'\n[[document]]\nid = "y"\ntitle = "机密二"\nfile = "{tmp_path / "outside" / "y.txt"}"\n')
+    assert main(["--corpus", str(corpus), "--index", str(index), "build"]) == 0
+    err = capsys.readouterr().err
+    refusal = "is outside the corpus folder {corpus} (paths and symlinks must stay inside it), so it is not read"
+    refused = refusal.format(corpus=corpus)
+    assert f"warning: {corpus / '../outside/x.txt'} {refused} (entry 3, file ../outside/x.txt, was left out).\n" in err
+    assert f"warning: {tmp_path / 'outside' / 'y.txt'} {refusal.format(corpus=corpus)} (entry 4, file" in err
+    assert f"warning: {corpus / 'z.txt'} {refusal.format(corpus=corpus)}.\n" in err
+    built = Settings(corpus_dir=corpus, index_dir=index)
+    loaded = load_index(built)
+    assert [d["id"] for d in loaded.manifest["documents"]] == ["coal", "jiangsu"]
+    assert all("hunter2" not in unit.body for unit in loaded.units)
+    reply = Assistant(loaded, built).ask("管理员口令是什么？")
+    assert "hunter2" not in reply.answer and not reply.found
