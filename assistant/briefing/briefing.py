@@ -26,6 +26,7 @@ Role = Literal["home", "related", "background"]
 RELATED = "其他相关条款"
 BACKGROUND = "背景"
 _ROW = re.compile(r"^表\s*\d+\s*第\s*\d+\s*项\s*(?P<name>[^：]+)：(?P<values>.*?)(?:（[^（）：]+：[^（）]*）)?$")
+MAX_NAMED = 3  # silent documents named one by one in the comparison; more are counted
 SHORT_CLAUSE = 12  # a clause title up to this long is its own short reference: "（十八）强化人才支撑"
 
 
@@ -164,13 +165,16 @@ def contrast(documents: list[DocumentSpec], selections: dict[str, Selection], fi
     if not speaking:
         return ()
     if silent:
-        lines.append(f"只有{'、'.join(name[d] for d in speaking)}涉及该主题，{'、'.join(name[d] for d in silent)}未涉及。")
+        others = "、".join(name[d] for d in silent) if len(silent) <= MAX_NAMED else f"其余{len(silent)}份文件"
+        lines.append(f"只有{'、'.join(name[d] for d in speaking)}涉及该主题，{others}未涉及。")
     for doc_id in speaking:
         selection = selections[doc_id]
         own = list(dict.fromkeys(_home_heading(p.unit, terms) for p in selection.home))
         count = selection.mentions
         if own:
             lines.append(f"{name[doc_id]}设专门条款：{'；'.join(own)}（共{count}处相关内容）。")
+        elif any(terms.matches(d.title, heading=True) for d in documents if d.id == doc_id):
+            lines.append(f"{name[doc_id]}全文以此为主题（{count}处内容）。")
         else:
             lines.append(f"{name[doc_id]}没有专门条款，只在其他条款中提到（{count}处）。")
     with_rows = {f.citation.unit.doc_id for f in figures}
@@ -211,7 +215,8 @@ def build_briefing(assistant: Assistant, topic: str, doc: str | None = None, dat
     for unit in assistant.index.units:
         if unit.doc_id in units:
             units[unit.doc_id].append(unit)
-    selections = {d: selector.select(units[d]) for d in doc_ids}
+    titled = {d.id for d in documents if terms.matches(d.title, heading=True)}
+    selections = {d: selector.select(units[d], whole_document=d in titled) for d in doc_ids}
     figures = figures_of(assistant, terms, doc_ids)
     if not figures and passing(list(selections.values())):
         sources = Sources()

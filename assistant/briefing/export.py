@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .relevance import Figure
 
 AUTHOR = "政策文件助手"
-DEFAULT_COLUMNS = ("2020年实际", "2025年目标")
+DEFAULT_COLUMNS = ("现状值", "目标值")  # when the table names neither column
 NONE = "—"
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 LANGUAGE = "zh-CN"
@@ -25,6 +25,7 @@ PAGE_MM = (210, 297)
 MARGINS_MM = (37, 35, 28, 28)  # top, bottom, left, right
 FIGURE_WIDTHS_MM = (56, 22, 22, 54)  # 指标, actual, target, 出处: 154 mm of text width
 QUOTE_STYLE = "简报引文"
+MAX_PROPERTY = 255  # characters Word (and python-docx) accept in a core property
 
 
 def title(briefing: Briefing) -> str:
@@ -282,7 +283,7 @@ def _properties(document, briefing: Briefing, now: datetime.datetime) -> None:
     properties.author = AUTHOR
     properties.last_modified_by = AUTHOR
     properties.keywords = f"专题简报；{briefing.topic}"
-    properties.comments = scope_line(briefing)
+    properties.comments = scope_line(briefing)[:MAX_PROPERTY]
     properties.language = LANGUAGE
     properties.created = now
     properties.modified = now

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 # Headings of sections that describe the starting point rather than what is to be done.
 BACKGROUND = re.compile(
-    r"发展基础|存在的?(?:主要)?问题|面临(?:的)?形势|发展形势|发展背景|基本情况|发展现状|现状分析|工作基础|发展环境|前言|引言"
+    r"发展基础|存在的?(?:主要)?问题|面临(?:的)?形势|发展形势|发展背景|基本情况|发展现状|现状分析|工作基础|发展环境"
 )
 # Characters of quotes from other clauses per document, after the topic's own place (which is
 # always whole): about one printed page of quotes, enough for the clauses that add something.
@@ -64,6 +64,11 @@ class Selection:
     @property
     def quoted(self) -> tuple[Citation, ...]:
         return (*self.home, *self.related, *self.background)
+
+
+def _addressees(sentence: str, unit: Unit) -> bool:
+    """A unit that is only a line ending in "：" (a notice's 主送机关, a list's lead-in) says nothing on its own."""
+    return sentence.endswith(("：", ":")) and sentence == unit.body.strip()
 
 
 def own_heading(unit: Unit) -> str:
@@ -118,8 +123,13 @@ class Selector:
             quoted |= set(self.tokenizer.content_words(point.quote))
         return kept, left
 
-    def select(self, units: list[Unit]) -> Selection:
-        """The Selection of one document's units (in document order)."""
+    def select(self, units: list[Unit], whole_document: bool = False) -> Selection:
+        """The Selection of one document's units (in document order).
+
+        With `whole_document` (the document's title names the topic: a notice or plan on just this
+        subject), every sentence is on the topic: those naming it come first, the rest in order, all
+        within the budget.
+        """
         units = [u for u in units if u.kind in QUOTED_KINDS]
         home, background, candidates, listed = [], [], [], []
         for position, unit in enumerate(units):
@@ -127,7 +137,8 @@ class Selector:
             if home_unit and not is_background(unit):
                 home.append(Citation(0, unit, unit.body.strip()))
                 continue
-            named = [s.strip() for s in sentences(unit.body) if self.terms.matches(s)]
+            named = [s.strip() for s in sentences(unit.body) if self.terms.matches(s) or whole_document]
+            named = [s for s in named if not _addressees(s, unit)]
             if home_unit and not named:  # a background unit under a heading on the topic
                 named = [unit.body.strip()]
             for order, sentence in enumerate(named):
