@@ -84,10 +84,15 @@ def comparison_title(briefing: Briefing) -> str:
     return "两份文件对比" if count == 2 else f"{count}份文件对比"
 
 
+def _md_place(point: Citation) -> str:
+    """The reference after a quote in Markdown: our "[n]" as is (no link can follow it), the document's words escaped."""
+    return f"[{point.ref}] {escape_markdown(short_ref(point.unit))}"
+
+
 def _md_quote(point: Citation) -> str:
     lead = lead_in(point)
     head = f"【{escape_markdown(lead)}】" if lead else ""
-    return f"> {head}{escape_markdown(point.quote)}　{escape_markdown(place(point))}"
+    return f"> {head}{escape_markdown(point.quote)}　{_md_place(point)}"
 
 
 def to_markdown(briefing: Briefing) -> str:
@@ -103,7 +108,8 @@ def to_markdown(briefing: Briefing) -> str:
         The Markdown text (ending with a newline); a short paragraph when the topic is not covered.
     """
     e = escape_markdown
-    lines = [f"# {e(title(briefing))}", "", e(scope_line(briefing)), ""]
+    scope = f"范围：{e(briefing.scope)}　生成日期：{briefing.date}　要点均为原文摘录，方括号内为出处编号。"
+    lines = [f"# {e(title(briefing))}", "", scope, ""]
     if briefing.status == "passing":
         lines += ["## 仅零星提及", "", e(passing_text(briefing)), ""]
         for point in briefing.mentions:
@@ -121,11 +127,14 @@ def to_markdown(briefing: Briefing) -> str:
                 for point in group.points:
                     lines += [_md_quote(point), ""]
             if section.more:
-                lines += [e(more_text(section.more)), ""]
+                listed = "；".join(dict.fromkeys(_md_place(p) for p in section.more))
+                lines += [f"另有{len(section.more)}条相关内容：{listed}。", ""]
     if briefing.figures:
         actual, target = figure_columns(briefing)
         lines += ["## 相关指标", "", f"| 指标 | {e(actual)} | {e(target)} | 出处 |", "| --- | --- | --- | --- |"]
-        lines += ["| " + " | ".join(e(c).replace("\n", " ") for c in figure_cells(f)) + " |" for f in briefing.figures]
+        for figure in briefing.figures:
+            cells = [e(c).replace("\n", " ") for c in figure_cells(figure)[:3]] + [_md_place(figure.citation)]
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     if briefing.contrast:
         lines += [f"## {comparison_title(briefing)}", ""]

@@ -29,9 +29,7 @@ if TYPE_CHECKING:
     from ..indexing.tokenizer import Tokenizer
 
 # Headings of sections that describe the starting point rather than what is to be done.
-BACKGROUND = re.compile(
-    r"发展基础|存在的?(?:主要)?问题|面临(?:的)?形势|发展形势|发展背景|基本情况|发展现状|现状分析|工作基础|发展环境"
-)
+BACKGROUND = re.compile(r"发展基础|存在的?(?:主要)?问题|面临(?:的)?形势|发展形势|发展背景|基本情况|发展现状|现状分析|工作基础|发展环境")
 # Characters of quotes from other clauses per document, after the topic's own place (which is
 # always whole): about one printed page of quotes, enough for the clauses that add something.
 BUDGET = 1200
@@ -66,9 +64,13 @@ class Selection:
         return (*self.home, *self.related, *self.background)
 
 
+_DOCUMENT_NUMBER = re.compile(r"^\S{1,12}[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号$")  # 鹤教发〔2024〕15号
+
+
 def _addressees(sentence: str, unit: Unit) -> bool:
-    """A unit that is only a line ending in "：" (a notice's 主送机关, a list's lead-in) says nothing on its own."""
-    return sentence.endswith(("：", ":")) and sentence == unit.body.strip()
+    """A unit that is only a line ending in "：" (a notice's 主送机关, a list's lead-in) or a 文号 says nothing on its own."""
+    whole = sentence == unit.body.strip()
+    return whole and (sentence.endswith(("：", ":")) or bool(_DOCUMENT_NUMBER.match(sentence)))
 
 
 def own_heading(unit: Unit) -> str:
@@ -157,9 +159,23 @@ class Selector:
         order = {unit.id: i for i, unit in enumerate(units)}
 
         def in_order(points: list[Citation]) -> tuple[Citation, ...]:
-            return tuple(sorted(points, key=lambda p: (order[p.unit.id], p.unit.body.find(p.quote))))
+            return _joined(sorted(points, key=lambda p: (order[p.unit.id], p.unit.body.find(p.quote))))
 
         return Selection(units[0].doc_id if units else "", tuple(home), in_order(related), in_order(background), in_order(more))
+
+
+def _joined(points: list[Citation]) -> tuple[Citation, ...]:
+    """Points in order, with neighbouring sentences of one unit joined into one quote (still verbatim)."""
+    joined: list[Citation] = []
+    for point in points:
+        if joined and joined[-1].unit.id == point.unit.id:
+            body, last = point.unit.body, joined[-1]
+            start, end = body.find(last.quote), body.find(point.quote)
+            if start >= 0 and end >= 0 and not body[start + len(last.quote) : end].strip():
+                joined[-1] = Citation(0, point.unit, body[start : end + len(point.quote)])
+                continue
+        joined.append(point)
+    return tuple(joined)
 
 
 def passing(selections: list[Selection]) -> bool:
