@@ -167,25 +167,44 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
+    """`assistant brief TOPIC [TOPIC ...]`: every topic in one process, each in every asked format.
+
+    One topic with an --out FILE ending in .md or .docx writes that file; otherwise --out is a folder
+    that gets TOPIC.md / TOPIC.docx per topic. Without --out, Markdown goes to stdout.
+    """
     from .answer.assistant import Assistant
     from .briefing.briefing import build_briefing
-    from .briefing.export import to_docx, to_markdown
+    from .briefing.export import file_stem, to_docx, to_markdown
 
-    fmt = args.format or ("docx" if args.out and args.out.suffix.lower() == ".docx" else "md")
-    if fmt == "docx" and not args.out:
-        raise AssistantError("A Word briefing needs a file: add --out FILE.docx.")
-    briefing = build_briefing(Assistant.load(settings), args.topic, doc=args.doc)
-    try:
-        if fmt == "docx":
-            to_docx(briefing, args.out)
-        elif args.out:
-            args.out.write_text(to_markdown(briefing), encoding="utf-8")
-        else:
+    formats = list(dict.fromkeys(f.strip() for f in (args.format or "").split(",") if f.strip()))
+    if any(f not in ("md", "docx") for f in formats):
+        raise AssistantError(f"Unknown format in --format {args.format}; use md, docx or md,docx.")
+    one_file = args.out is not None and len(args.topic) == 1 and args.out.suffix.lower() in (".md", ".docx") and len(formats) <= 1
+    formats = formats or ([args.out.suffix.lower()[1:]] if one_file else ["md"])
+    if "docx" in formats and not args.out:
+        raise AssistantError("A Word briefing needs a place: add --out FILE.docx or --out FOLDER.")
+    assistant = Assistant.load(settings)
+    for topic in args.topic:
+        briefing = build_briefing(assistant, topic, doc=args.doc)
+        if not args.out:
             print(to_markdown(briefing), end="")
-    except OSError as error:
-        raise AssistantError(f"Cannot write {args.out} ({error.strerror or error}); choose a writable path.") from None
-    if args.out:
-        print(f"Wrote {args.out}" + ("" if briefing.covered else " (the documents do not cover this topic)"), file=sys.stderr)
+            continue
+        folder = args.out.parent if one_file else args.out
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for fmt in formats:
+                path = args.out if one_file else folder / f"{file_stem(briefing.topic, args.doc)}.{fmt}"
+                if fmt == "docx":
+                    to_docx(briefing, path)
+                else:
+                    path.write_text(to_markdown(briefing), encoding="utf-8")
+                said = {
+                    "passing": " (the documents only mention this topic in passing)",
+                    "absent": " (the documents do not cover this topic)",
+                }
+                print(f"Wrote {path}" + said.get(briefing.status, ""), file=sys.stderr)
+        except OSError as error:
+            raise AssistantError(f"Cannot write to {args.out} ({error.strerror or error}); choose a writable path.") from None
     return 0
 
 
@@ -263,11 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(sub.add_parser("eval", help="evaluate retrieval and answers on a gold set; writes a report (or: eval compare A B)"))
 
-    brief = sub.add_parser("brief", help="a cited briefing on a topic, as Markdown or Word")
-    brief.add_argument("topic", help="the topic, e.g. 采煤沉陷区综合治理")
+    brief = sub.add_parser("brief", help="cited briefings on one or more topics, as Markdown and/or Word")
+    brief.add_argument("topic", nargs="+", help="the topics, e.g. 采煤沉陷区综合治理 人才支撑")
     brief.add_argument("--doc", help="only this document id")
-    brief.add_argument("--format", choices=["md", "docx"], help="md (default) or docx (needs --out; implied by a .docx --out)")
-    brief.add_argument("--out", type=Path, help="file to write (default: Markdown to stdout)")
+    brief.add_argument("--format", help="md (default), docx or md,docx (docx needs --out)")
+    brief.add_argument(
+        "--out", type=Path, help="a folder for TOPIC.md / TOPIC.docx, or one .md/.docx file for one topic (default: Markdown to stdout)"
+    )
     sub.add_parser("serve", help="start the web app on ASSISTANT_HOST:ASSISTANT_PORT (login: ASSISTANT_AUTH=user:password)")
     feedback = sub.add_parser("feedback", help="export the app's feedback (ASSISTANT_FEEDBACK_DB)")
     feedback.add_argument("--export", type=Path, required=True, metavar="FILE", help="file to write (.csv or .jsonl)")

@@ -1,6 +1,6 @@
-"""Relevance: the sentences of the documents that a topic is about, kept above a calibrated bar.
+"""Relevance: scored sentences on a topic for the chat's comparisons and for the nearest topics of an uncovered one.
 
-The answer stage's scorer is reused, so a briefing quotes the kind of sentence an answer would:
+(Briefings select by coverage in selection.py.) The answer stage's scorer is reused:
 the topic is searched (overall and in each document), every sentence of the hits is scored by its
 IDF-weighted coverage of the topic (alone and with its clause's headings), and only sentences above
 the bar count. A topic whose main words the documents never use is not covered at all.
@@ -25,18 +25,10 @@ SEARCH_K = 20  # hits per search: overall and in each document
 # trainers"): sentences on the topic score 0.45-1.08; sentences that share only the generic half
 # of a topic ("支撑" of 人才支撑, "支持" of 融资支持, "引进" of 外资引进) score 0.28-0.44.
 BAR = 0.45
-BOX_BAR = 0.4  # a 专栏 sentence that gives a quantity on the topic's subject (重点采煤沉陷区…面积: 0.42)
-FIGURE_BAR = 0.3  # share of the topic's weight an indicator's name must cover (已有沉陷区治理面积: 0.37 for 采煤沉陷区综合治理)
 ABSENT_SHARE = 1 / 3  # topic words the documents never use carrying this share of its weight: not covered
-MAX_POINTS = 8  # per document: a briefing, not a dump
-MAX_PER_UNIT = 2
-MAX_FIGURES = 8
 MAX_COMPARED = 3  # sentences per document in a comparison
 NEAREST = 3
 _FACT = QuestionShape("fact")
-# a quantity, not a rate: "3万吨/日污水处理厂" describes a project, not the topic
-_QUANTITY = re.compile(r"\d[\d.,]*\s*(?:万|亿)?(?:余|多)?\s*(?:平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%|‰)(?!\s*/)")
-_ROW = re.compile(r"^表\s*\d+\s*第\s*\d+\s*项\s*(?P<name>[^：]+)：(?P<values>.*?)(?:（[^（）：]+：[^（）]*）)?$")
 _NUMBERING = re.compile(
     r"^(?:第[一二三四五六七八九十百\d]+[章节条])+\s*|^[（(][一二三四五六七八九十\d]+[）)]\s*|^[一二三四五六七八九十]+、\s*"
 )
@@ -108,54 +100,6 @@ class TopicReader:
             seen.add(text)
             kept.append(candidate)
         return kept
-
-    def figures(self) -> list[Figure]:
-        """Indicator rows whose name is on the topic, then 专栏 items on it that give a quantity."""
-        scorer = self.assistant.scorer
-        rows: list[tuple[int, Figure]] = []
-        for unit in self.assistant.index.rows:
-            if unit.doc_id not in self.doc_ids or unit.kind != Kind.TABLE_ROW:
-                continue
-            parsed = _ROW.match(unit.body)
-            if parsed is None:
-                continue
-            name = parsed.group("name")
-            if scorer.coverage(self.weights, set(scorer.tokenizer.tokens(name))) < FIGURE_BAR:
-                continue
-            values = dict(part.split(" ", 1) for part in re.split(r"，(?=\S+ )", parsed.group("values")) if " " in part)
-            actual = next((k for k in values if "实际" in k or "现状" in k or "基期" in k), "")
-            target = next((k for k in values if "目标" in k), "")
-            figure = Figure(name, values.get(actual, ""), values.get(target, ""), Citation(0, unit, unit.body), (actual, target))
-            rows.append((self.position[unit.id], figure))
-        rows = sorted(rows, key=lambda r: r[0])[:MAX_FIGURES]
-        # A 专栏 item that gives a quantity on the topic is quoted whole: its sentences share one subject.
-        best: dict[str, Candidate] = {}
-        for doc_id in self.doc_ids:
-            for c in self.relevant(doc_id, BOX_BAR):
-                if c.unit.kind == Kind.BOX_ITEM and _QUANTITY.search(c.sentence):
-                    best.setdefault(c.unit.id, c)
-        chosen = sorted(best.values(), key=lambda c: (-c.score, self.position[c.unit.id]))[: MAX_FIGURES - len(rows)]
-        boxes = [
-            Figure(c.unit.body, "", "", Citation(0, c.unit, c.unit.body)) for c in sorted(chosen, key=lambda c: self.position[c.unit.id])
-        ]
-        return [figure for _, figure in rows] + boxes
-
-    def points(self, doc_id: str, taken: set[str]) -> list[Candidate]:
-        """Up to MAX_POINTS sentences of a document (not of the units in `taken`), in document order.
-
-        At most MAX_PER_UNIT per clause while other clauses have sentences to offer (breadth),
-        then the best of the rest (a topic that one clause covers gets that clause whole).
-        """
-        relevant = [c for c in self.relevant(doc_id) if c.unit.id not in taken]
-        first: list[Candidate] = []
-        per_unit: dict[str, int] = {}
-        for candidate in relevant:
-            if per_unit.get(candidate.unit.id, 0) < MAX_PER_UNIT:
-                per_unit[candidate.unit.id] = per_unit.get(candidate.unit.id, 0) + 1
-                first.append(candidate)
-        chosen = first[:MAX_POINTS]
-        chosen += [c for c in relevant if c not in first][: MAX_POINTS - len(chosen)]
-        return sorted(chosen, key=lambda c: (self.position[c.unit.id], c.order))
 
     def compared(self, doc_id: str) -> list[Candidate]:
         """A document's best sentences on the topic, one per clause first."""

@@ -87,7 +87,8 @@ def test_document_text_with_markup_is_escaped_in_sources_and_the_reader():
 
 def test_a_hostile_briefing_topic_is_text_in_the_preview_and_the_files(assistant):
     markdown, files = brief(assistant, "<script>alert(1)</script><img src=x onerror=alert(1)>", None)
-    assert markdown.startswith("# 专题简报：&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;\n")
+    escaped = "&lt;script&gt;alert&#40;1&#41;&lt;/script&gt;&lt;img src&#61;x onerror&#61;alert&#40;1&#41;&gt;"
+    assert markdown.startswith(f"# 专题简报：{escaped}\n")
     assert "<script" not in markdown and "<img" not in markdown
     assert [Path(f).suffix for f in files] == [".md", ".docx"]
     assert all(re.fullmatch(r"\w+\.\w+", Path(f).name) for f in files)  # nothing of the markup in a file name
