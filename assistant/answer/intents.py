@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..corpus.headings import heading_title
 from ..corpus.repair import squeeze
 from ..records import Citation, Kind, Unit
-from .analysis import Question
+from .analysis import ATTRIBUTES, Question
 from .composition import ITEM, Writer, enumeration_of, first_sentences, keyed_to
 from .question import Candidate, sentences
 
@@ -447,8 +447,12 @@ def per_operand(question: Question, candidates: list[Candidate]) -> Composed | N
 def _operands(text: str) -> list[str]:
     """The parts of a question that name what is added or compared (empty when it names one thing)."""
     asked = re.split(r"(?:一共|合计|总共|共计|加起来|相差|分别|各)?(?:要|将|需|能)?(?:多|少|高|低|大|小)?(?:多少|几)", text)[0]
-    parts = [p.strip("，,。？? 的") for p in re.split(r"和|与|及|、|跟|同|比", asked)]
+    parts = [_ASKED_TAIL.sub("", p.strip("，,。？? 的")) for p in re.split(r"和|与|(?<![涉以普波来危顾触])及|、|跟|同|(?<![占对相之])比(?![重例率])", asked)]  # 涉及, 占比, 比重 join nothing
     return [p for p in parts if len(p) >= 2] if len(parts) >= 2 else []
+
+
+# What a part asks of the thing it names ("贾汪区…涉及的人数"): the thing is matched in the text without it.
+_ASKED_TAIL = re.compile(r"(?:(?:涉及|包括|拥有|共有)?的?(?:" + "|".join(ATTRIBUTES) + r"|户数|人口|人数|数量|规模|金额))+$")
 
 
 def _shared(text: str, sentence: str) -> int:
@@ -484,7 +488,8 @@ def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tupl
         for start in [m.start() for m in re.finditer(re.escape(run), sentence)]:
             rest = re.split(r"[。；]", sentence[start + len(run) :])[0]
             # "…2025年目标合计多少": the figure of the column the question names, when the sentence has it
-            at = next((rest.index(f"{y}年") for y in column if f"{y}年" in rest), -1)
+            # a part that is itself a year ("比2020年提高多少") takes its own year's figure, not the named column's
+            at = -1 if _YEAR_IN.search(run) else next((rest.index(f"{y}年") for y in column if f"{y}年" in rest), -1)
             rest = rest[at:] if at >= 0 else rest
             found = [f for f in _figures_at(rest) if not units or f[1][1] in units or any(u.endswith(f[1][1]) for u in units)]
             if found:
@@ -492,6 +497,9 @@ def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tupl
                 if key > best_key:
                     best, best_key = (run, found[0][1], candidate), key
     return best
+
+
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}年")
 
 
 def _figures_at(text: str) -> list[tuple[int, tuple[float, str, str]]]:
@@ -521,7 +529,7 @@ def _by_years(question: Question, candidates: list[Candidate], units: tuple[str,
 def _pair(candidates: list[Candidate], units: tuple[str, ...]):
     """Two figures of the same unit in the best sentence that has them (a row's baseline and target)."""
     for candidate in candidates[:5]:
-        found = [f for f in figures(candidate.sentence) if not units or f[1] in units] or figures(candidate.sentence)
+        found = [f for f in figures(candidate.sentence) if not units or f[1] in units]  # never a figure of another unit
         same = [f for f in found if f[1] == found[0][1]] if found else []
         if len(same) >= 2:
             return [("", same[0], candidate), ("", same[-1], candidate)]

@@ -178,3 +178,24 @@ def test_two_questions_in_one_are_answered_in_turn_with_one_numbering(assistant)
 def test_a_count_of_a_measure_word_the_evidence_never_gives_is_refused(assistant):
     assert not assistant.ask("指导意见规定老矿区每年要关闭多少座煤矿？").found
     assert assistant.ask("徐州开发区有多少座废弃露采矿山要治理？").short == "7座"
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        # 占比 holds a 比 that compares nothing; the part that is a year takes its own year's figure
+        ("高新技术产业产值占比2025年目标比2020年提高几个百分点？", "5.3个百分点"),
+        # 涉及 holds a 及 that joins nothing; "涉及的人数" is what is asked of the first part, not its name
+        ("贾汪区重点采煤沉陷区涉及的人数比铜山区多多少？", "1.22万人"),
+        ("铜山区和贾汪区重点采煤沉陷区的面积一共多少平方公里？", "159.5平方公里"),
+    ],
+)
+def test_a_sum_or_difference_takes_each_part_s_figure_in_the_asked_unit(assistant, question, short):
+    reply = assistant.ask(question)
+    assert reply.short == short
+    assert "=" in reply.answer and reply.citations
+
+
+def test_a_difference_never_subtracts_figures_of_another_unit_than_the_one_asked(assistant):
+    reply = assistant.ask("贾汪区避险安置涉及的人数比沛县多多少？")  # the texts give 户, not 人, for these projects
+    assert "户" not in reply.short
