@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..markup import escape_markdown
+from ..records import Kind
 from .briefing import Briefing, build_briefing, lead_in, short_ref
+from .selection import own_heading
 
 if TYPE_CHECKING:
     from ..answer.assistant import Assistant
@@ -24,6 +26,7 @@ LANGUAGE = "zh-CN"
 PAGE_MM = (210, 297)
 MARGINS_MM = (37, 35, 28, 28)  # top, bottom, left, right
 FIGURE_WIDTHS_MM = (56, 22, 22, 54)  # 指标, actual, target, 出处: 154 mm of text width
+BOX_WIDTHS_MM = (28, 96, 30)  # 事项, 内容, 出处 of a 专栏 table
 QUOTE_STYLE = "简报引文"
 MAX_PROPERTY = 255  # characters Word (and python-docx) accept in a core property
 
@@ -84,6 +87,27 @@ def comparison_title(briefing: Briefing) -> str:
     return "两份文件对比" if count == 2 else f"{count}份文件对比"
 
 
+def runs(points: tuple[Citation, ...]) -> list[tuple[bool, list[Citation]]]:
+    """The points of a group in order, cut into runs of 专栏 items (shown as a table) and other quotes."""
+    found: list[tuple[bool, list[Citation]]] = []
+    for point in points:
+        box = point.unit.kind == Kind.BOX_ITEM
+        if found and found[-1][0] == box:
+            found[-1][1].append(point)
+        else:
+            found.append((box, [point]))
+    return found
+
+
+def box_cells(point: Citation) -> list[str]:
+    """A row of a 专栏 table: the item's name (place or task), what it says, and the reference."""
+    name = own_heading(point.unit)
+    text = point.quote
+    if name and text.startswith(f"{name}："):
+        text = text[len(name) + 1 :]
+    return [name or NONE, text, place(point)]
+
+
 def _md_place(point: Citation) -> str:
     """The reference after a quote in Markdown: our "[n]" as is (no link can follow it), the document's words escaped."""
     return f"[{point.ref}] {escape_markdown(short_ref(point.unit))}"
@@ -124,8 +148,15 @@ def to_markdown(briefing: Briefing) -> str:
             lines += [f"### 《{e(section.title)}》", ""]
             for group in section.groups:
                 lines += [f"#### {e(group.heading)}", ""]
-                for point in group.points:
-                    lines += [_md_quote(point), ""]
+                for box, points in runs(group.points):
+                    if not box:
+                        lines += [line for point in points for line in (_md_quote(point), "")]
+                        continue
+                    lines += ["| 事项 | 内容 | 出处 |", "| --- | --- | --- |"]
+                    for point in points:
+                        name, text, _ = box_cells(point)
+                        lines.append(f"| {e(name)} | {e(text).replace(chr(10), ' ')} | {_md_place(point)} |")
+                    lines.append("")
             if section.more:
                 listed = "；".join(dict.fromkeys(_md_place(p) for p in section.more))
                 lines += [f"另有{len(section.more)}条相关内容：{listed}。", ""]
@@ -337,8 +368,12 @@ def to_docx(briefing: Briefing, path: Path | str, now: datetime.datetime | None 
                 document.add_heading(f"《{section.title}》", level=2)
                 for group in section.groups:
                     document.add_heading(group.heading, level=3)
-                    for point in group.points:
-                        _quote(document, point)
+                    for box, points in runs(group.points):
+                        if box:
+                            _table(document, ["事项", "内容", "出处"], [box_cells(p) for p in points], BOX_WIDTHS_MM)
+                        else:
+                            for point in points:
+                                _quote(document, point)
                 if section.more:
                     document.add_paragraph(more_text(section.more))
         if briefing.figures:

@@ -98,13 +98,20 @@ def test_quotes_are_upright_with_short_references(handout):
 
 
 def test_the_indicator_table_has_fitting_widths_and_a_repeated_header_row(handout):
-    (table,) = handout.tables
+    boxes, table = handout.tables
     assert [c.text for c in table.rows[0].cells] == ["指标", "2020年实际", "2025年目标", "出处"]
     assert [c.text for c in table.rows[1].cells] == ["工业遗产保护利用（五年累计数）", "85处", "≥110处", "[15] 表1 第6项"]
     assert [round(c.width.mm) for c in table.rows[1].cells] == [56, 22, 22, 54]
     assert sum(c.width.mm for c in table.rows[0].cells) <= 210 - 2 * 28 + 0.5
     header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
     assert header is not None and header.get(qn("w:val")) == "true"
+    # the 专栏 items of the topic's section are a table of their own: item, what it says, reference
+    assert [[c.text for c in row.cells] for row in boxes.rows][:3] == [
+        ["事项", "内容", "出处"],
+        ["南京", boxes.rows[1].cells[1].text, "[5] 专栏2 南京"],
+        ["徐州", "重点推进创意68文创产业园、阿卡制造阀门厂文化科技产业园、睿商龙湖现代商务产业园建设。", "[6] 专栏2 徐州"],
+    ]
+    assert [round(c.width.mm) for c in boxes.rows[1].cells] == [28, 96, 30]
 
 
 def test_the_core_properties_come_from_the_project(handout):
