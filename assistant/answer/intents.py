@@ -447,10 +447,12 @@ def per_operand(question: Question, candidates: list[Candidate]) -> Composed | N
 def _operands(text: str) -> list[str]:
     """The parts of a question that name what is added or compared (empty when it names one thing)."""
     asked = re.split(r"(?:一共|合计|总共|共计|加起来|相差|分别|各)?(?:要|将|需|能)?(?:多|少|高|低|大|小)?(?:多少|几)", text)[0]
-    parts = [_ASKED_TAIL.sub("", p.strip("，,。？? 的")) for p in re.split(r"和|与|(?<![涉以普波来危顾触])及|、|跟|同|(?<![占对相之])比(?![重例率])", asked)]  # 涉及, 占比, 比重 join nothing
+    parts = [_ASKED_TAIL.sub("", p.strip("，,。？? 的")) for p in _JOINS.split(asked)]
     return [p for p in parts if len(p) >= 2] if len(parts) >= 2 else []
 
 
+# What joins the things added or compared; the 及 of 涉及 and the 比 of 占比/比重 join nothing.
+_JOINS = re.compile(r"和|与|(?<![涉以普波来危顾触])及|、|跟|同|(?<![占对相之])比(?![重例率])")
 # What a part asks of the thing it names ("贾汪区…涉及的人数"): the thing is matched in the text without it.
 _ASKED_TAIL = re.compile(r"(?:(?:涉及|包括|拥有|共有)?的?(?:" + "|".join(ATTRIBUTES) + r"|户数|人口|人数|数量|规模|金额))+$")
 
