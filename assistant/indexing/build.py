@@ -232,12 +232,15 @@ class _Collect(logging.Handler):
 
 @contextmanager
 def _reader_warnings(source: Source, problems: list[str]) -> Iterator[None]:
-    """What pypdf logs or warns while reading a file becomes one problem naming the file (it printed unprefixed)."""
+    """What pypdf logs or warns while reading a file becomes one problem naming the file (it printed unprefixed).
+
+    A file that could not be read at all is named by its own problem already; its warnings are left out.
+    """
     if source.path.suffix.lower() != ".pdf":
         yield
         return
     logger = logging.getLogger("pypdf")
-    handler, propagate = _Collect(), logger.propagate
+    handler, propagate, before = _Collect(), logger.propagate, len(problems)
     logger.addHandler(handler)
     logger.propagate = False
     try:
@@ -248,7 +251,7 @@ def _reader_warnings(source: Source, problems: list[str]) -> Iterator[None]:
         logger.removeHandler(handler)
         logger.propagate = propagate
     said = list(dict.fromkeys([*handler.messages, *(str(w.message) for w in caught)]))
-    if said:
+    if said and len(problems) == before:
         problems.append(f"{source.path}: the PDF reader warned: {'; '.join(m.strip() for m in said)}.")
 
 

@@ -5,7 +5,9 @@ tests/answer/faithfulness_redteam.jsonl was written before the check: 50 manipul
 claims) and 50 faithful paraphrases, each with the corpus sentence it cites. The "dev" half was
 used to tune the check, the "held-out" half was run once afterwards; a "blind" set of 12 + 12 from
 sentences not used before was written after the first version of the check and run once before
-its last change (docs/reliability.md gives every run, including the misses that changed it).
+its last change; "blind2" (15 + 15) was written after the last change and was never tuned on, so
+its rate is below the 95 % asked (docs/reliability.md gives every run, and the misses that changed
+the check).
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ def rates(split: str) -> tuple[float, float]:
 
 
 def test_the_red_team_file_has_every_kind_in_both_halves():
-    assert len(ITEMS) == 124
-    assert sum(item["expect"] == "drop" for item in ITEMS) == 62
+    assert len(ITEMS) == 154
+    assert sum(item["expect"] == "drop" for item in ITEMS) == 77
     for split in ("dev", "held-out"):
         kinds = {item["kind"] for item in ITEMS if item["split"] == split}
         assert kinds == {"negation", "prohibition", "stop", "antonym", "number", "place", "year", "subject", "added", "faithful"}
@@ -58,6 +60,12 @@ def test_manipulated_sentences_are_dropped_and_faithful_paraphrases_kept(split):
     drop, keep = rates(split)
     assert drop >= DROP_RATE
     assert keep >= KEEP_RATE
+
+
+def test_the_set_written_after_the_last_change_is_measured_not_tuned():
+    drop, keep = rates("blind2")
+    # missed: a swapped direction (从服务型制造向生产型制造) and an added 免征企业所得税三年 (docs/reliability.md)
+    assert (round(drop * 15), round(keep * 15)) == (13, 15)
 
 
 def test_the_issues_two_reversals_are_dropped():

@@ -233,3 +233,23 @@ def test_pdf_reader_warnings_become_one_problem_naming_the_file(tmp_path, monkey
         f"{tmp_path / 'plan.pdf'}: the PDF reader warned: Ignoring wrong pointing object 6 0 (offset 0); incorrect startxref pointer(1)."
     ]
     assert capsys.readouterr().err == ""
+
+
+def test_a_pdf_that_cannot_be_read_is_one_problem_without_its_reader_warnings(tmp_path, monkeypatch):
+    import logging
+
+    from assistant.corpus.manifest import Source
+    from assistant.indexing import build as index_module
+    from assistant.records import DocumentSpec
+
+    def warn_and_report(source, strict, problems):
+        logging.getLogger("pypdf._reader").warning("EOF marker not found")
+        problems.append(f"{source.path} is not a readable PDF.")
+        return None
+
+    monkeypatch.setattr(index_module, "read_or_report", warn_and_report)
+    source = Source(DocumentSpec("scan", "扫描件", "扫描件", "scan.pdf"), tmp_path / "scan.pdf", True, "")
+    previous = index_module.Previous.open(tmp_path / "index", index_module.MANIFEST, index_module.FORMAT)
+    problems: list[str] = []
+    assert index_module._document(source, previous, "p", False, problems) is None
+    assert problems == [f"{tmp_path / 'scan.pdf'} is not a readable PDF."]
