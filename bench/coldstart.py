@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -53,15 +54,30 @@ def _environment(scratch: Path) -> dict[str, str]:
     return env
 
 
-def time_command(argv: list[str], env: dict[str, str]) -> float:
-    """Seconds for one fresh `python -m assistant ARGV` to finish (it must succeed)."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process so far (Linux /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_command(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one fresh `python -m assistant ARGV` (it must succeed)."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     command = [sys.executable, "-m", "assistant", *argv]
     done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"assistant {' '.join(argv)} failed: {done.stderr.decode(errors='replace').strip()}")
-    return seconds
+    return seconds, _children_cpu() - cpu
 
 
 def _free_port() -> int:
@@ -89,8 +105,8 @@ def _ask(url: str, question: str) -> dict | None:
     raise RuntimeError("the app answered /ask without data")
 
 
-def time_app(options: list[str], env: dict[str, str]) -> float:
-    """Seconds from starting `assistant serve` to its first /ask answer."""
+def time_app(options: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds from starting `assistant serve` to its first /ask answer."""
     port = _free_port()
     env = env | {"ASSISTANT_PORT": str(port), "ASSISTANT_HOST": "127.0.0.1"}
     start = time.perf_counter()
@@ -104,7 +120,7 @@ def time_app(options: list[str], env: dict[str, str]) -> float:
             if reply is not None:
                 if not reply.get("answer"):
                     raise RuntimeError(f"the app's first reply has no answer: {reply}")
-                return time.perf_counter() - start
+                return time.perf_counter() - start, _process_cpu(process.pid)
             time.sleep(POLL)
         raise RuntimeError(f"no answer from the app within {APP_TIMEOUT:.0f} s")
     finally:
@@ -130,14 +146,17 @@ def run(names: list[str], runs: int, corpus: Path, index_dir: Path, out_dir: Pat
                 samples = [time_app(options, env) for _ in range(runs)]
             else:
                 samples = [time_command(COMMANDS[name] if name == "help" else [*options, *COMMANDS[name]], env) for _ in range(runs)]
-            rows.append([name, f"{statistics.median(samples):.2f}", f"{max(samples):.2f}", " ".join(f"{s:.2f}" for s in samples)])
+            walls, cpus = [wall for wall, _ in samples], [cpu for _, cpu in samples]
+            runs_text = " ".join(f"{s:.2f}" for s in walls)
+            rows.append([name, f"{statistics.median(walls):.2f}", f"{max(walls):.2f}", f"{statistics.median(cpus):.2f}", runs_text])
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     text = "\n\n".join(
         [
             f"Cold start: {runs} fresh processes per figure over {index_dir}. {before}; {load:.1f} at the end.",
-            table(["figure", "median s", "max s", "runs s"], rows),
+            table(["figure", "median s", "max s", "median CPU s", "runs s"], rows),
             "help, units, search, ask, brief: `python -m assistant …` from spawn to exit; "
-            "app: from spawning `assistant serve` to the first /ask answer over HTTP.",
+            "app: from spawning `assistant serve` to the first /ask answer over HTTP. "
+            "CPU: user + system seconds of that process, what the figure would be on an idle machine.",
         ]
     )
     write_result("coldstart", text, out_dir)
