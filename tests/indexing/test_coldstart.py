@@ -232,3 +232,20 @@ def test_help_and_units_import_neither_models_nor_indexes(settings):
     )
     imported = _imported_after(code, Path(settings.index_dir))
     assert imported & (HEAVY | {"faiss", "jieba", "tokenizers", "safetensors"}) == set()
+
+
+def test_a_loaded_index_keeps_the_dictionary_in_its_folder_and_reads_it_next_time(settings, monkeypatch):
+    import jieba
+
+    from assistant.indexing.store import load_index
+
+    index_dir = Path(settings.index_dir)
+    load_index(settings)
+    assert (index_dir / DICTIONARY_CACHE).is_file()
+
+    def initialize(self, dictionary=None):
+        raise AssertionError("jieba's dictionary was loaded again")
+
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", initialize)
+    again = load_index(settings)
+    assert again.tokenizer.words("江苏采煤沉陷区治理") == ["江苏", "采煤沉陷区", "治理"]
