@@ -34,9 +34,10 @@ lint: install
 eval: install  ## evaluation report on the shipped gold set into eval/reports/latest
 	$(VENV)/bin/assistant eval --out eval/reports/latest
 
-bench: install  ## build time, index size, search and answer latency on the shipped corpus (bench/results/)
+bench: install  ## build time, index size, search and answer latency, cold starts (5 runs each) on the shipped corpus (bench/results/)
 	$(PY) bench/retrieval.py
 	$(PY) bench/answer.py
+	$(PY) bench/coldstart.py
 
 bench-scale: install  ## builds and searches 1k, 10k and 100k synthetic units; FAISS flat vs IVF (about 15 min)
 	$(PY) bench/scale.py
@@ -45,4 +46,4 @@ screenshot: install  ## docs/screenshot.png for the README, taken by the browser
 	ASSISTANT_SCREENSHOT=docs/screenshot.png $(PY) -m pytest -q tests/system/test_browser.py
 
 clean:
-	rm -rf index/*.json index/*.jsonl index/*.faiss index/bm25 index/docs index/dense index/embedder
+	rm -rf index/*.json index/*.jsonl index/*.faiss index/*.cache index/bm25 index/docs index/dense index/embedder

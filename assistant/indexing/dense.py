@@ -54,9 +54,10 @@ class DenseIndex:
 
     @classmethod
     def load(cls, path: Path) -> DenseIndex:
+        """Opens a saved index with its vectors memory-mapped, not read: loading costs nothing per unit."""
         import faiss
 
-        return cls(faiss.read_index(str(path)))
+        return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC))
 
     @property
     def size(self) -> int:

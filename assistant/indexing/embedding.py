@@ -4,12 +4,17 @@ No machine here can download weights, so the default embedder is learned from th
 index time: a Unigram tokenizer over the corpus' jieba vocabulary (plus every character, so any
 question segments into known pieces), word vectors from PPMI + truncated SVD of windowed
 co-occurrence counts, scaled by IDF (mean pooling then weighs rare words more). It is saved as a
-real sentence-transformers `StaticEmbedding` model directory and loaded with
-`SentenceTransformer(path)`, exactly like a pretrained model would be.
+real sentence-transformers `StaticEmbedding` model directory, loadable with
+`SentenceTransformer(path)` exactly like a pretrained model.
+
+Queries are encoded with that folder read by numpy (`StaticModel`): a token table and mean
+pooling need neither torch nor sentence-transformers, whose import alone took 4-8 s of every cold
+`assistant ask`. A pretrained model setting, and training, still go through sentence-transformers.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from pathlib import Path
@@ -22,11 +27,70 @@ from .tokenizer import Tokenizer, normalise
 UNK = "[UNK]"
 
 
+STATIC_MODULE = "sentence_transformers.sentence_transformer.modules.static_embedding.StaticEmbedding"
+WEIGHTS = "model.safetensors"
+WEIGHTS_KEY = "embedding.weight"  # the saved state of StaticEmbedding's nn.EmbeddingBag
+
+
+class StaticModel:
+    """A saved sentence-transformers `StaticEmbedding` folder, encoded with numpy: the same vectors without torch.
+
+    `StaticEmbedding` tokenizes with its `tokenizers` tokenizer (no special tokens, no padding) and
+    averages the token rows (`nn.EmbeddingBag`, mode "mean"; no tokens give a zero row). Here the
+    rows are summed in float32 in token order and the sum divided by the count, as torch does it:
+    on the shipped corpus every unit and question encodes to the very same bits (a float64 mean
+    differed by up to 2e-7, enough to move a score's sixth decimal). tests/indexing/test_embedding.py
+    holds it to a max abs difference < 1e-6 over every unit and gold question.
+    """
+
+    def __init__(self, tokenizer, weights: np.ndarray) -> None:
+        self.tokenizer = tokenizer
+        self.weights = weights
+
+    @classmethod
+    def load(cls, folder: Path) -> StaticModel | None:
+        """The model in `folder`, or None when it is not a lone StaticEmbedding saved with safetensors."""
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer as HFTokenizer
+
+        folder = Path(folder)
+        try:
+            modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not (isinstance(modules, list) and len(modules) == 1 and isinstance(modules[0], dict)):
+            return None
+        if modules[0].get("type") != STATIC_MODULE or modules[0].get("path", "") != "":
+            return None
+        if not (folder / WEIGHTS).is_file() or not (folder / "tokenizer.json").is_file():
+            return None
+        weights = load_file(str(folder / WEIGHTS)).get(WEIGHTS_KEY)
+        if weights is None or weights.ndim != 2:
+            return None
+        tokenizer = HFTokenizer.from_file(str(folder / "tokenizer.json"))
+        tokenizer.no_padding()  # as StaticEmbedding does
+        return cls(tokenizer, np.ascontiguousarray(weights, dtype=np.float32))
+
+    def get_embedding_dimension(self) -> int:
+        return int(self.weights.shape[1])
+
+    def encode(self, texts: list[str], batch_size: int = 256) -> np.ndarray:
+        """The mean token row of each text (unnormalised, like `SentenceTransformer.encode`)."""
+        out = np.zeros((len(texts), self.weights.shape[1]), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            encodings = self.tokenizer.encode_batch(texts[start : start + batch_size], add_special_tokens=False)
+            for row, encoding in enumerate(encodings, start=start):
+                if encoding.ids:
+                    # a float32 sum down axis 0 adds row after row (no pairwise summation across rows)
+                    out[row] = self.weights[encoding.ids].sum(axis=0) / np.float32(len(encoding.ids))
+        return out
+
+
 class Embedder:
-    """A loaded sentence-transformers model; encodes texts to L2-normalised float32 rows."""
+    """A loaded embedding model; encodes texts to L2-normalised float32 rows."""
 
     def __init__(self, model, name: str, local: bool) -> None:
-        self.model = model
+        self.model = model  # a StaticModel (the local embedder) or a SentenceTransformer
         self.name = name
         self.local = local  # the corpus-trained model wants normalised (simplified, NFKC) input
 
@@ -38,26 +102,44 @@ class Embedder:
     def load(cls, name_or_path: str | Path, local: bool = False) -> Embedder:
         """Loads a model by hub name or local path.
 
+        The local embedder's folder (`local=True`) is read with numpy when it is a StaticEmbedding,
+        as the build saves it; anything else loads sentence-transformers.
+
         Raises:
             AssistantError: the model cannot be loaded (not downloadable here, or not a model folder).
         """
+        if local:
+            try:
+                static = StaticModel.load(Path(name_or_path))
+            except Exception as error:  # a damaged weights or tokenizer file
+                raise AssistantError(
+                    f"Could not load the embedding model {name_or_path!s} ({type(error).__name__}); rebuild the index."
+                ) from None
+            if static is not None:
+                return cls(static, str(name_or_path), local)
+        return cls(cls._sentence_transformer(name_or_path), str(name_or_path), local)
+
+    @staticmethod
+    def _sentence_transformer(name_or_path: str | Path):
         from sentence_transformers import SentenceTransformer
 
         try:
-            model = SentenceTransformer(str(name_or_path), device="cpu")
+            return SentenceTransformer(str(name_or_path), device="cpu")
         except Exception as error:
             raise AssistantError(
                 f"Could not load the embedding model {name_or_path!s} ({type(error).__name__}); "
                 "pass a local model folder with --embedding-model, or use the default local embedder."
             ) from None
-        return cls(model, str(name_or_path), local)
 
     def encode(self, texts: list[str], batch_size: int = 256) -> np.ndarray:
         """Encodes texts; an empty or all-unknown text encodes to a zero row."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         inputs = [normalise(t) for t in texts] if self.local else list(texts)
-        vectors = self.model.encode(inputs, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
+        if isinstance(self.model, StaticModel):
+            vectors = self.model.encode(inputs, batch_size=batch_size)
+        else:
+            vectors = self.model.encode(inputs, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         np.divide(vectors, norms, out=vectors, where=norms > 1e-12)

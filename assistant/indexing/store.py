@@ -21,7 +21,7 @@ from .embedding import Embedder
 from .lexical import LexicalIndex
 from .reuse import DOCS_DIR, read_units, units_file
 from .staging import recover_swap
-from .tokenizer import Tokenizer
+from .tokenizer import Tokenizer, use_cache
 
 FORMAT = 2
 MANIFEST = "manifest.json"
@@ -162,7 +162,8 @@ def load_index(settings: Settings, check_corpus: bool = True) -> Index:
         embedder = Embedder.load(embedder_info.get("name", ""))
     if embedder.dim != dense.dim:
         raise IndexDamaged(f"The embedder and the vectors in {index_dir} have different sizes; {REBUILD}.")
-    return Index(units, rows, lexical, dense, embedder, Tokenizer(), manifest)
+    use_cache(index_dir)  # the answer stage's word lists (place names, nouns) come from the same folder
+    return Index(units, rows, lexical, dense, embedder, Tokenizer(cache=index_dir), manifest)
 
 
 

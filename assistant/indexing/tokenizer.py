@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import re
+import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +18,14 @@ from pathlib import Path
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 _LOCK = threading.Lock()
+# Cache files in the index folder (best effort: a read-only folder just goes without). jieba's own
+# cache (/tmp/jieba.cache, marshal) took 0.5 s of CPU to load and the domain words were added on
+# top each time; _tagged() read all of jieba's dict.txt (0.4 s). The same state from plain text
+# (one line of JSON, then the frequencies, then the words) loads in about 0.15 s.
+DICTIONARY_CACHE = "jieba-dictionary.cache"
+TAGS_CACHE = "jieba-tags.cache"
+CACHE_VERSION = 1
+_tags_cache: Path | None = None  # where _tagged() looks first (set by use_cache)
 
 
 def _data_file(name: str) -> Path:
@@ -42,14 +54,30 @@ class Tokenizer:
     single characters give paraphrases a foothold. Each adds recall on the gold set (README).
     """
 
-    def __init__(self, dictionary: Path | None = None, stopwords: Path | None = None, bigrams: bool = True) -> None:
+    def __init__(
+        self, dictionary: Path | None = None, stopwords: Path | None = None, bigrams: bool = True, cache: Path | None = None
+    ) -> None:
+        """Loads jieba and the domain dictionary.
+
+        Args:
+            dictionary: the domain dictionary (default: the shipped one).
+            stopwords: the stopword list (default: the shipped one).
+            bigrams: add character bigrams and unigrams to the tokens.
+            cache: a folder (the index) for the loaded dictionary, read when it matches jieba and
+                the dictionary, written when it does not; the tokens are the same either way.
+        """
         import jieba
 
+        dictionary = Path(dictionary or _data_file("domain_words.txt"))
         with _LOCK:  # jieba is not thread-safe while it loads dictionaries
             jieba.setLogLevel(logging.WARNING)
             self._jieba = jieba.Tokenizer()
-            self._jieba.initialize()
-            self._jieba.load_userdict(str(dictionary or _data_file("domain_words.txt")))
+            key = _dictionary_key(dictionary) if cache is not None else ""
+            if cache is None or not _restore(self._jieba, Path(cache) / DICTIONARY_CACHE, key):
+                self._jieba.initialize()
+                self._jieba.load_userdict(str(dictionary))
+                if cache is not None:
+                    _store(self._jieba, Path(cache) / DICTIONARY_CACHE, key, dictionary)
         words = (stopwords or _data_file("stopwords.txt")).read_text(encoding="utf-8").splitlines()
         self.stopwords = frozenset(w.strip() for w in words if w.strip() and not w.startswith("#"))
         self.bigrams = bigrams
@@ -145,7 +173,27 @@ def is_noun(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _tagged() -> tuple[frozenset[str], frozenset[str]]:
-    """(place names, words tagged anything but a noun), read once from jieba's dictionary and the domain dictionary."""
+    """(place names, words tagged anything but a noun), read once from jieba's dictionary and the domain dictionary.
+
+    Read from the cache file of `use_cache`'s folder when it matches those dictionaries, else
+    from the dictionaries themselves (and then written there).
+    """
+    folder = _tags_cache
+    key = _dictionary_key(_data_file("domain_words.txt"), "tags") if folder is not None else ""
+    if folder is not None:
+        cached = _read_cache(folder / TAGS_CACHE, key)
+        if cached is not None:
+            meta, lines = cached
+            count = meta["places"]
+            return frozenset(lines[:count]), frozenset(lines[count:])
+    tagged = _read_tags()
+    if folder is not None:
+        names, others = (sorted(part) for part in tagged)
+        _write_cache(folder / TAGS_CACHE, {"key": key, "places": len(names)}, names + others)
+    return tagged
+
+
+def _read_tags() -> tuple[frozenset[str], frozenset[str]]:
     import jieba
 
     names: set[str] = set()
@@ -162,6 +210,94 @@ def _tagged() -> tuple[frozenset[str], frozenset[str]]:
             else:
                 others.add(parts[0])
     return frozenset(names - GENERIC_PLACES), frozenset(others)
+
+
+def use_cache(folder: Path | None) -> None:
+    """Lets `place_names` and `is_noun` read their word lists from (and write them to) `folder` (an index)."""
+    global _tags_cache
+    _tags_cache = Path(folder) if folder is not None else None
+
+
+def _dictionary_key(dictionary: Path, kind: str = "jieba") -> str:
+    """What a cached dictionary depends on: jieba's version and dictionary file, and the domain dictionary's bytes."""
+    import jieba
+
+    main = Path(jieba.__file__).parent / "dict.txt"
+    stat = main.stat()
+    digest = hashlib.sha256(f"{kind}|{CACHE_VERSION}|{jieba.__version__}|{main}|{stat.st_size}|{stat.st_mtime_ns}|".encode())
+    digest.update(Path(dictionary).read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path, key: str) -> tuple[dict, list[str]] | None:
+    """(the JSON first line, the other lines) of a cache file written with `key`, or None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    head, _, rest = text.partition("\n")
+    try:
+        meta = json.loads(head)
+    except ValueError:
+        return None
+    if not isinstance(meta, dict) or meta.get("key") != key:
+        return None
+    lines = rest.split("\n") if rest else []
+    return (meta, lines) if meta.get("lines") == len(lines) else None
+
+
+def _write_cache(path: Path, meta: dict, lines: list[str]) -> None:
+    """Writes a cache file whole or not at all (another process may be reading it); a read-only folder is left alone."""
+    text = json.dumps({**meta, "lines": len(lines)}, ensure_ascii=False) + "\n" + "\n".join(lines)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(temporary, 0o644)  # as the build's files are, not mkstemp's 0600
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _restore(tokenizer, path: Path, key: str) -> bool:
+    """Sets a fresh jieba tokenizer to the cached state after `initialize` and `load_userdict`; False when there is none."""
+    from jieba import finalseg
+
+    cached = _read_cache(path, key)
+    if cached is None:
+        return False
+    meta, lines = cached
+    count = meta["words"]
+    words, frequencies = lines[:count], lines[count:]
+    if len(frequencies) != count:
+        return False
+    tokenizer.FREQ = dict(zip(words, map(int, frequencies), strict=True))
+    tokenizer.total = meta["total"]
+    tokenizer.user_word_tag_tab = dict(meta["tags"])
+    for word in meta["force_split"]:  # what add_word does for a word of frequency 0
+        finalseg.add_force_split(word)
+    tokenizer.initialized = True
+    return True
+
+
+def _store(tokenizer, path: Path, key: str, dictionary: Path) -> None:
+    import jieba
+
+    words = list(tokenizer.FREQ)
+    entries = (jieba.re_userdict.match(line.strip()) for line in dictionary.read_text(encoding="utf-8-sig").splitlines() if line.strip())
+    meta = {
+        "key": key,
+        "words": len(words),
+        "total": tokenizer.total,
+        "tags": tokenizer.user_word_tag_tab,
+        "force_split": [m.group(1) for m in entries if m and m.group(2) and int(m.group(2)) == 0],
+    }
+    if any("\n" in word for word in words):  # cannot be one line each: go without a cache
+        return
+    _write_cache(path, meta, words + [str(tokenizer.FREQ[w]) for w in words])
 
 
 # Words jieba tags as places that name no particular place.

@@ -289,6 +289,9 @@ def launch(settings: Settings | None = None) -> None:
     except FeedbackError as error:  # answers do not need it: serve, and say what to do
         print(f"warning: {error} Until then the app answers but cannot store feedback.", file=sys.stderr)
     demo = build_app(assistant, settings)
+    # Gradio imports matplotlib around every event to pin its backend: 0.5-1 s on the first answer
+    # after a start. The app draws no plot, so while it serves that import fails fast and is skipped.
+    blocked = sys.modules.setdefault("matplotlib", None) is None
     try:
         demo.launch(**options)
     except OSError as error:  # Gradio's "Cannot find empty port", or an address this machine does not have
@@ -296,3 +299,6 @@ def launch(settings: Settings | None = None) -> None:
             f"Cannot serve on {settings.host}:{settings.port} (the port is taken or the address is not this machine's); "
             "set ASSISTANT_PORT / ASSISTANT_HOST to a free port and an address of this machine."
         ) from error
+    finally:
+        if blocked and sys.modules.get("matplotlib", ...) is None:
+            del sys.modules["matplotlib"]
