@@ -136,7 +136,7 @@ def _chat_tab(assistant: Assistant, db: Path, doc_choices: list, questions: list
             sanitize_html=True,
             latex_delimiters=[],
             buttons=[],
-            placeholder="请输入问题，或点击下方的示例问题。追问时可以直接说“那沛县呢？”。",
+            placeholder="请输入问题，或点击下方的示例问题；追问时只说变化的部分即可，例如“那……呢？”。",
         )
         search_all = gr.Button("在全部文件中检索", visible=False, size="sm", elem_id="search-all")
         with gr.Row(elem_id="ask-row"):
@@ -183,6 +183,9 @@ def _chat_tab(assistant: Assistant, db: Path, doc_choices: list, questions: list
     def like(chat, history, choice, key, data: gr.LikeData):
         said = handlers.rate(db, chat, history, data.index, data.liked, "", choice, key)
         number = handlers.turn_of(chat, data.index)
+        rating = {True: "赞", False: "踩"}.get(data.liked, "")
+        if said.startswith("已记录"):  # in place, by the thumbs: which answer, which rating, and that a comment may follow
+            said = f"第 {number + 1} 条回答：{rating}。{said}可以在下面补充意见。"
         return gr.update(visible=True), escape_markdown(said), "", number
 
     liked = chatbot.like(like, [chatbot, turns, doc, session], [rating_box, rating_status, comment, rated], **PRIVATE)

@@ -10,11 +10,10 @@ CSS = """
 .not-found { background: #fdecea; color: #b3261e; font-weight: 600; padding: 0 .45em; border-radius: 4px; margin-right: .3em; }
 .searched, .notice, .source-path, .source-raw { color: var(--body-text-color-subdued); font-size: .9em; }
 .searched { display: block; border-left: 3px solid var(--color-accent); padding-left: .5em; }
-strong.short { display: block; font-size: 1.08em; margin-bottom: .2em; }
 #chat sup.marker, #chat .source-open { color: var(--color-accent); font-weight: 600; cursor: pointer; }
 #chat sup.marker:hover, #chat .source-open:hover { text-decoration: underline; }
 #chat .source-open { font-size: .9em; }
-#chat button.copy-answer { margin-top: .4em; padding: .1em .7em; border: 1px solid var(--border-color-primary);
+#chat .copy-answer { display: inline-block; margin-top: .4em; padding: .1em .7em; border: 1px solid var(--border-color-primary);
   border-radius: 6px; background: var(--background-fill-secondary); color: var(--body-text-color); font-size: .85em; cursor: pointer; }
 .source-text { color: var(--body-text-color); font-size: 1rem; line-height: 1.75; }
 mark { background: #fff0a0; color: inherit; font-size: inherit; padding: 0 .1em; }
@@ -96,7 +95,7 @@ HEAD = """<style>
   document.addEventListener('click', (event) => {
     const element = event.target;
     if (!(element instanceof Element) || !element.closest('#chat')) return;
-    const copy = element.closest('button.copy-answer');
+    const copy = element.closest('.copy-answer');
     if (copy) {
       event.preventDefault(); event.stopPropagation();
       const text = (window.assistantCopies || [])[turnOf(copy)] || '';

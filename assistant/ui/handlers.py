@@ -90,10 +90,10 @@ def _is_message(item: object) -> bool:
 def request_problem(question: object, history: object = None, doc: object = None) -> str:
     """The one Chinese sentence that says what is wrong with an /ask request, or "" when it can be answered.
 
-    A question must be a string; history None, a string, or a list of strings / {"role", "content"}
-    messages; doc None or a string.
+    A question must be a string (None is taken as no question, which the reply asks for); history
+    None, a string, or a list of strings / {"role", "content"} messages; doc None or a string.
     """
-    if not isinstance(question, str):
+    if question is not None and not isinstance(question, str):
         return BAD_QUESTION
     listed = isinstance(history, list) and all(_is_message(item) for item in history)
     if history is not None and not isinstance(history, str) and not listed:
@@ -194,12 +194,11 @@ def rate(
     key = answer_key(session, number)
     try:
         if liked is not True and liked is not False:
-            return "已取消对这条回答的评价。" if withdraw(db, key) else "已取消评价。"
+            return "已取消对这条回答的评价。" if withdraw(db, key) else "已取消评价（之前保存的反馈保留在记录中）。"
         record(db, Feedback.of_reply(turns[number], UP if liked else DOWN, comment or "", doc_filter(doc) or "", key))
     except Exception as error:
         return f"反馈没有保存（回答本身不受影响）：{chinese_error(error)}"
-    said = f"已记录您对第 {number + 1} 条回答的{'赞' if liked else '踩'}，谢谢！"
-    return said + ("（含意见）" if (comment or "").strip() else "可以在下面补充意见。")
+    return "已记录您的反馈，谢谢！" + ("（含意见）" if (comment or "").strip() else "")
 
 
 def comment_on(db: Path, session: str, number: int, comment: str) -> str:

@@ -17,6 +17,8 @@ MAX_EXAMPLES = 9  # one screen of example buttons on a laptop
 TITLES_SHOWN = 4  # more titles than this are summarised as "N 份文件"
 _DIGITS = "一二三四五六七八九十百零〇"
 _NUMBERING = re.compile(rf"^(?:第[{_DIGITS}\d]+[章节条部分篇]|[{_DIGITS}]+、|（[{_DIGITS}]+）|\d+[.、．])\s*")
+_PARAGRAPH_NUMBER = re.compile(r"第\d+段")  # a paragraph label without a lead sentence
+EACH = 3  # examples per document at most
 _GENERIC = {"前言", "引言", "附则", "附件", "目录"}
 
 
@@ -47,20 +49,36 @@ def _topic(unit: Unit) -> str:
     return _NUMBERING.sub("", unit.label).strip(" ：:")
 
 
+def _heading_questions(document: DocumentSpec, units: list[Unit]) -> list[str]:
+    topics: list[str] = []
+    for unit in units:
+        if unit.kind != Kind.HEADING or (not unit.path and unit.label == document.title):
+            continue
+        topic = _topic(unit)
+        if topic and topic not in _GENERIC and topic != document.title and topic not in topics:
+            topics.append(topic)
+    return [f"{document.short}中“{topic}”部分讲了什么？" for topic in topics]
+
+
+def _lead_questions(document: DocumentSpec, units: list[Unit]) -> list[str]:
+    """For a document without headings: its paragraphs labelled by a lead sentence ("引言 落实运行补贴政策")."""
+    topics: list[str] = []
+    for unit in units:
+        topic = unit.label.split(" ")[-1]
+        if unit.kind != Kind.HEADING and not _PARAGRAPH_NUMBER.fullmatch(topic) and topic not in topics:
+            topics.append(topic)
+    return [f"{document.short}关于“{topic}”是怎么说的？" for topic in topics]
+
+
 def generated_examples(documents: tuple[DocumentSpec, ...] | list[DocumentSpec], units: tuple[Unit, ...] | list[Unit]) -> list[str]:
-    """Example questions made from each document's first headings: "《short》中“topic”部分讲了什么？"."""
+    """Example questions made from each document's first headings ("《short》中“topic”部分讲了什么？"), or,
+    for a document without headings, from its first lead sentences."""
     per_document: list[list[str]] = []
     for document in documents:
-        topics = []
-        for unit in units:
-            if unit.doc_id != document.id or unit.kind != Kind.HEADING or (not unit.path and unit.label == document.title):
-                continue
-            topic = _topic(unit)
-            if topic and topic not in _GENERIC and topic != document.title and topic not in topics:
-                topics.append(topic)
-        per_document.append([f"{document.short}中“{topic}”部分讲了什么？" for topic in topics[:3]])
+        mine = [unit for unit in units if unit.doc_id == document.id]
+        per_document.append((_heading_questions(document, mine) or _lead_questions(document, mine))[:EACH])
     # Take the documents in turn so that every one shows up before any shows a second example.
-    mixed = [questions[k] for k in range(3) for questions in per_document if k < len(questions)]
+    mixed = [questions[k] for k in range(EACH) for questions in per_document if k < len(questions)]
     return mixed[:MAX_EXAMPLES]
 
 

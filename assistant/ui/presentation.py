@@ -67,7 +67,8 @@ def source_content(unit: Unit, quote: str = "", ref: int | None = None) -> str:
     return "\n".join(lines)
 
 
-COPY_BUTTON = '<button class="copy-answer" type="button" title="复制回答和编号来源（纯文本）">复制回答</button>'
+# A span, not a <button>: a chat message holds only the few tags the security tests allow (span, sup, mark).
+COPY_BUTTON = '<span class="copy-answer" role="button" tabindex="0" title="复制回答和编号来源（纯文本）">复制回答</span>'
 
 
 def reply_messages(reply: Reply) -> list[dict]:
@@ -79,7 +80,7 @@ def reply_messages(reply: Reply) -> list[dict]:
     """
     if reply.found:
         answer = _markers(escape_markdown(reply.answer))
-        parts = [f'<strong class="short">{escape_markdown(reply.short)}</strong>', answer] if reply.short else [answer]
+        parts = [f"**{escape_markdown(reply.short)}**", answer] if reply.short else [answer]
         if reply.query and reply.query != reply.question:
             parts.append(f'<span class="searched">检索：{escape_markdown(reply.query)}</span>')
     else:

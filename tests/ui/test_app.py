@@ -119,9 +119,9 @@ def test_an_answer_shows_its_markers_and_one_collapsible_source_per_citation(ass
     answer, source = chat[1], chat[2]
     assert answer["content"] == "\n\n".join(
         [
-            '<strong class="short">42784亩</strong>',
+            "**42784亩**",
             f'{escape_markdown(QUOTE_42784)}<sup class="marker" title="在阅读器中打开来源 &#91;1&#93;">&#91;1&#93;</sup>',
-            '<button class="copy-answer" type="button" title="复制回答和编号来源（纯文本）">复制回答</button>',
+            COPY_BUTTON,
         ]
     )
     assert source["metadata"] == {"title": f"&#91;1&#93; 《{JIANGSU}》 第四章第一节 加强采煤沉陷区综合治理", "status": "done"}

@@ -175,8 +175,8 @@ def test_a_thumb_in_the_chat_stores_the_rated_turn(assistant, tmp_path):
     chat, turns, _ = respond(assistant, "贾汪区重点采煤沉陷区沉陷面积是多少？", [], [], "all")
     chat, turns, _ = respond(assistant, "那沛县呢？", chat, turns, "jiangsu")
     source_of_second = len(chat) - 1  # Gradio reports the last message of the rated group
-    assert rate(db, chat, turns, source_of_second, False, "想看铜山区", "jiangsu") == "已记录您对第 2 条回答的踩，谢谢！（含意见）"
-    assert rate(db, chat, turns, 1, True) == "已记录您对第 1 条回答的赞，谢谢！可以在下面补充意见。"
+    assert rate(db, chat, turns, source_of_second, False, "想看铜山区", "jiangsu") == "已记录您的反馈，谢谢！（含意见）"
+    assert rate(db, chat, turns, 1, True) == "已记录您的反馈，谢谢！"
     first, second = read_feedback(db)
     assert (first.question, first.query, first.rating, first.comment, first.doc) == (
         "那沛县呢？",
@@ -192,7 +192,7 @@ def test_a_thumb_in_the_chat_stores_the_rated_turn(assistant, tmp_path):
 def test_a_withdrawn_thumb_or_an_empty_chat_stores_nothing(assistant, tmp_path):
     db = tmp_path / "f.sqlite3"
     chat, turns, _ = respond(assistant, "江苏规划的规划期是哪几年？", [], [], "all")
-    assert rate(db, chat, turns, 1, "") == "已取消评价。"
+    assert rate(db, chat, turns, 1, "") == "已取消评价（之前保存的反馈保留在记录中）。"
     assert rate(db, [], [], 0, True) == "没有找到要评价的回答，请对一条回答点赞或点踩。"
     assert not db.exists()
 
@@ -248,11 +248,11 @@ def test_one_rating_per_answer_a_second_click_changes_it_and_the_comment_is_kept
     db = tmp_path / "f.sqlite3"
     chat, turns, _ = respond(assistant, "江苏规划的规划期是哪几年？", [], [], "all")
     chat, turns, _ = respond(assistant, "贾汪区重点采煤沉陷区沉陷面积是多少？", chat, turns, "all")
-    assert rate(db, chat, turns, 1, True, session="s1") == "已记录您对第 1 条回答的赞，谢谢！可以在下面补充意见。"
+    assert rate(db, chat, turns, 1, True, session="s1") == "已记录您的反馈，谢谢！"
     assert comment_on(db, "s1", 0, "  很清楚 ") == "已保存您的意见，谢谢！"
-    assert rate(db, chat, turns, 1, False, session="s1") == "已记录您对第 1 条回答的踩，谢谢！可以在下面补充意见。"
-    assert rate(db, chat, turns, 1, True, session="s1").startswith("已记录您对第 1 条回答的赞")
-    assert rate(db, chat, turns, len(chat) - 1, False, session="s1").startswith("已记录您对第 2 条回答的踩")
+    assert rate(db, chat, turns, 1, False, session="s1") == "已记录您的反馈，谢谢！"
+    assert rate(db, chat, turns, 1, True, session="s1") == "已记录您的反馈，谢谢！"
+    assert rate(db, chat, turns, len(chat) - 1, False, session="s1") == "已记录您的反馈，谢谢！"
     assert [(f.key, f.rating, f.question, f.comment) for f in read_feedback(db)] == [
         ("s1/0", "up", "江苏规划的规划期是哪几年？", "很清楚"),
         ("s1/1", "down", "贾汪区重点采煤沉陷区沉陷面积是多少？", ""),
