@@ -130,3 +130,13 @@ def test_a_bad_admin_setting_fails_in_one_sentence(settings):
         AssistantError, match=r'^ASSISTANT_ADMIN must look like "user:password" \(both parts non-empty\); unset it to serve'
     ):
         launch_options(settings.with_overrides(admin="boss"))
+
+
+def test_ask_json_refuses_wrong_types_in_one_sentence_without_logging(assistant, caplog):
+    from assistant.ui.handlers import BAD_DOC, ask_json
+
+    caplog.set_level(logging.DEBUG)
+    assert ask_json(assistant, {"q": "x"}) == {"question": "", "error": BAD_QUESTION}
+    assert ask_json(assistant, "江苏规划的规划期是哪几年？", 5) == {"question": "江苏规划的规划期是哪几年？", "error": BAD_HISTORY}
+    assert ask_json(assistant, "江苏规划的规划期是哪几年？", [], 3) == {"question": "江苏规划的规划期是哪几年？", "error": BAD_DOC}
+    assert caplog.records == []
