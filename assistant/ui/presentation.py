@@ -24,6 +24,7 @@ KINDS = {
 _MARKER = re.compile(r"&#91;(\d+)&#93;")
 _SECTION_CODE = re.compile(r"^(?:第[一二三四五六七八九十]+章(?:第[一二三四五六七八九十]+节)?|表\d+) (?=\S)")
 OUTLINE_WIDTH = 34  # characters of a label shown in the reader's outline
+_PARAGRAPH_ONLY = re.compile(r"(?:^|\s)第\d+段$")  # a paragraph label without a lead sentence
 
 
 # What the engine appends to a refusal that the chat shows otherwise: the searched text (the
@@ -158,6 +159,8 @@ def outline(units: tuple[Unit, ...] | list[Unit], doc_id: str) -> list[tuple[str
             label = label[len(parent) :].strip(" ：:")
         elif unit.kind != Kind.HEADING:
             label = _SECTION_CODE.sub("", label) or label
+        if _PARAGRAPH_ONLY.search(label):  # "引言 第1段" says nothing: show how the paragraph begins
+            label = f"{label}：{unit.body.strip()}"
         if len(label) > OUTLINE_WIDTH:
             label = label[: OUTLINE_WIDTH - 1] + "…"
         bullet = "▸ " if unit.kind == Kind.HEADING or unit.id in parents else "· "

@@ -208,7 +208,7 @@ def test_the_reader_outline_indents_headings_and_covers_every_unit(index):
     assert [unit_id for _, unit_id in choices] == [u.id for u in index.units if u.doc_id == "coal"]
     assert choices[:5] == [
         ("▸ 煤炭行业“十四五”老矿区转型发展指导意见", "coal/title"),
-        ("· 引言 第1段", "coal/p1"),
+        ("· 引言 第1段：煤炭行业老矿区是新中国煤炭工业的摇篮和重要的能源基地…", "coal/p1"),  # how it begins, not only 第1段
         ("▸ 一、发展背景", "coal/part1"),
         ("\u3000▸ （一）发展基础", "coal/1"),
         ("\u3000\u3000· 改革创新持续深化", "coal/1/p1"),
