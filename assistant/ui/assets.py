@@ -92,6 +92,14 @@ HEAD = """<style>
     const area = box.querySelector('textarea');
     if (area) area.focus();
   }, 120);
+  // A source's title is plain text ("[1] 《…》 …"): a click on its "[n]" opens the reader, elsewhere it folds the source.
+  const titleMarker = (element, event) => {
+    const title = element.closest('.thought-group .title');
+    const at = title && document.caretRangeFromPoint && document.caretRangeFromPoint(event.clientX, event.clientY);
+    if (!at || at.startContainer.nodeType !== Node.TEXT_NODE || !title.contains(at.startContainer)) return null;
+    const found = at.startContainer.textContent.match(/^\\s*\\[\\d+\\]/);
+    return found && at.startOffset <= found[0].length ? at.startContainer.parentElement : null;
+  };
   document.addEventListener('click', (event) => {
     const element = event.target;
     if (!(element instanceof Element) || !element.closest('#chat')) return;
@@ -105,7 +113,7 @@ HEAD = """<style>
       });
       return;
     }
-    const marker = element.closest('sup.marker, .source-open');
+    const marker = element.closest('sup.marker, .source-open') || titleMarker(element, event);
     if (marker) {
       event.preventDefault(); event.stopPropagation();
       const ref = (marker.textContent.match(/\\[(\\d+)\\]/) || [])[1];

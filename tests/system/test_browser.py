@@ -178,6 +178,24 @@ def test_clicking_n_opens_the_reader_at_the_unit_with_the_quote_highlighted_and_
     page.wait_for_selector("#unit [data-unit='jiangsu/box1/7']")
     assert page.locator("#unit .reader-text mark").inner_text() == "沛县重点采煤沉陷区沉陷面积约54.48平方公里，涉及16.55万人。"
 
+    page.get_by_role("tab", name="问答").click()  # and the "[1]" at the start of a source's title
+    title = page.locator("#chat .thought-group").filter(has_text=TITLE).first.locator(".title")
+    point = title.evaluate(
+        """(title) => {
+          const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+          let node = walker.nextNode();
+          while (node && !node.textContent.trim()) node = walker.nextNode();
+          const range = document.createRange();
+          range.setStart(node, node.textContent.indexOf('[') + 1);
+          range.setEnd(node, node.textContent.indexOf('[') + 2);
+          const box = range.getBoundingClientRect();
+          return [box.left + box.width / 2, box.top + box.height / 2];
+        }"""
+    )
+    page.mouse.click(*point)
+    page.wait_for_selector("#unit [data-unit='jiangsu/ch4.1/p1']")
+    assert page.locator("#unit .reader-text mark").inner_text() == QUOTE
+
 
 def test_one_rating_per_answer_with_a_comment_box_beside_the_thumbs(page, app):
     _ask(page, QUESTION)
