@@ -42,8 +42,8 @@ bench: install  ## build time, index size, search and answer latency, cold start
 bench-scale: install  ## builds and searches 1k, 10k and 100k synthetic units; FAISS flat vs IVF (about 15 min)
 	$(PY) bench/scale.py
 
-screenshot: install  ## docs/screenshot.png for the README, taken by the browser test in chromium
-	ASSISTANT_SCREENSHOT=docs/screenshot.png $(PY) -m pytest -q tests/system/test_browser.py
+screenshot: install  ## docs/screenshots/desktop.png, desktop-reader.png and phone.png, taken in chromium (not by the tests)
+	$(PY) -m bench.screenshots
 
 clean:
 	rm -rf index/*.json index/*.jsonl index/*.faiss index/*.cache index/bm25 index/docs index/dense index/embedder

@@ -35,6 +35,8 @@ class Settings:
     llm_timeout: float = 20.0
     feedback_db: Path = Path("feedback.sqlite3")
     auth: str = field(default="", repr=False)  # "user:password" enables the app's login
+    # "user:password" of the one account that may export feedback in the app; unset, the app offers no export.
+    admin: str = field(default="", repr=False)
 
     @property
     def llm_enabled(self) -> bool:
@@ -86,4 +88,5 @@ class Settings:
             llm_timeout=timeout,
             feedback_db=Path(get("FEEDBACK_DB", str(base.feedback_db))),
             auth=get("AUTH", ""),
+            admin=get("ADMIN", ""),
         )

@@ -11,8 +11,10 @@ import sys
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from uuid import uuid4
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from ..answer.assistant import Assistant
 from ..config import Settings
@@ -20,8 +22,11 @@ from ..errors import AssistantError, IndexDamaged, IndexNotBuilt, IndexStale
 from ..indexing.store import warm
 from ..markup import escape_markdown
 from . import handlers
+from .assets import AFTER_ANSWER, CSS, HEAD, JUMP_TARGET, PLACE_RATING, SCROLL_OUTLINE
 from .feedback import FeedbackError
 from .feedback import check as check_feedback
+from .guard import AskGuard
+from .page import examples, intro
 
 TITLE = "政策规划问答助手"
 CONCURRENCY = 8  # requests answered at once; Assistant.ask is read-only over the loaded index
@@ -31,48 +36,14 @@ QUEUE_SIZE = 256
 # feedback exports offered for download) an hour after they were made.
 MAX_UPLOAD = "1kb"
 DELETE_CACHE = (3600, 3600)  # (how often, how old) in seconds
-EXAMPLES = [
-    "老矿区转型发展的发展原则有哪些？",
-    "江苏“十四五”要完成多少亩已有采煤沉陷区治理面积？",
-    "表1中历史遗留矿山（区）环境恢复治理率的目标是多少？",
-    "贾汪区重点采煤沉陷区沉陷面积是多少？",
-    "那沛县呢？",
-    "两份文件在人才方面分别怎么说？",
-    "指导意见提出了哪些保障措施？",
-    "专栏5里各区避险安置任务各多少户？",
-    "江苏规划的规划期是哪几年？",
-]
-INTRO = (
-    f"## {TITLE}\n"
-    "就《煤炭行业“十四五”老矿区转型发展指导意见》和《江苏省“十四五”老工业地区和资源型地区振兴发展规划》提问。"
-    "回答中的每句话都摘自文件原文并标有来源 [n]；展开来源可看到条款全文，引用的句子以黄色标出。"
-)
-CSS = """
-.not-found { background: #fdecea; color: #b3261e; font-weight: 600; padding: 0 .45em; border-radius: 4px; margin-right: .3em; }
-.searched, .notice, .source-path, .source-open, .source-raw { color: var(--body-text-color-subdued); font-size: .9em; }
-sup.marker { color: var(--color-accent); font-weight: 600; }
-.source-text { color: var(--body-text-color); font-size: 1rem; line-height: 1.75; }
-mark { background: #fff0a0; color: inherit; font-size: inherit; padding: 0 .1em; }
-#outline .wrap { flex-direction: column; flex-wrap: nowrap; align-items: stretch; max-height: 62vh; overflow-y: auto; gap: 2px; }
-#outline label { justify-content: flex-start; white-space: pre-wrap; }
-.reader-path, .reader-meta { color: var(--body-text-color-subdued); font-size: .9em; }
-.reader-text { font-size: 1.08em; line-height: 1.8; }
-.reader-context { margin-top: 1.2em; border-top: 1px solid var(--border-color-primary); }
-.reader-context-item { line-height: 1.7; color: var(--body-text-color-subdued); }
-.reader-context-item.current { background: #fff0a0; color: var(--body-text-color); }
-"""
 FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "sans-serif")
-# Brings the chosen unit of the reader's outline into view inside the outline's own scroll box.
-SCROLL_OUTLINE = """() => {
-  const box = document.querySelector('#outline .wrap');
-  const chosen = box && box.querySelector('input:checked');
-  if (chosen) box.scrollTop = chosen.closest('label').offsetTop - box.offsetTop - box.clientHeight / 3;
-}"""
+# The chat box fills the screen below the filter, leaving the input row on screen under it.
+CHAT_HEIGHT = "calc(100vh - 250px)"
 PRIVATE = {"api_visibility": "private"}  # UI events are not part of the API; /ask is
 
 
-def credentials(auth: str) -> tuple[str, str] | None:
-    """The (user, password) login from ASSISTANT_AUTH="user:password"; None when it is not set.
+def credentials(auth: str, variable: str = "ASSISTANT_AUTH") -> tuple[str, str] | None:
+    """The (user, password) from a "user:password" setting (ASSISTANT_AUTH, ASSISTANT_ADMIN); None when it is not set.
 
     Raises:
         AssistantError: the value is not of the form user:password.
@@ -81,12 +52,17 @@ def credentials(auth: str) -> tuple[str, str] | None:
         return None
     user, _, password = auth.partition(":")
     if not user or not password:
-        raise AssistantError('ASSISTANT_AUTH must look like "user:password" (both parts non-empty); unset it to serve without a login.')
+        unset = "serve without a login" if variable == "ASSISTANT_AUTH" else "serve without a feedback export"
+        raise AssistantError(f'{variable} must look like "user:password" (both parts non-empty); unset it to {unset}.')
     return user, password
 
 
-def launch_options(settings: Settings) -> dict:
-    """Keyword arguments for `Blocks.launch`: address, login, theme and css; no extra file access."""
+def launch_options(settings: Settings, demo: gr.Blocks | None = None) -> dict:
+    """Keyword arguments for `Blocks.launch`: address, login, theme, css and page script; no extra file access.
+
+    With the app to serve, its /ask requests are checked by `AskGuard` (a 422 for bad field types).
+    """
+    credentials(settings.admin, "ASSISTANT_ADMIN")  # a bad admin setting fails before the slow load
     return {
         "server_name": settings.host,
         "server_port": settings.port,
@@ -94,9 +70,11 @@ def launch_options(settings: Settings) -> dict:
         "auth_message": f"{TITLE}：请输入账号和密码。",
         "theme": gr.themes.Default(primary_hue="blue", font=FONTS),
         "css": CSS,
+        "head": HEAD,
         "ssr_mode": False,
         "footer_links": ["api"],
         "max_file_size": MAX_UPLOAD,
+        "app_kwargs": {"middleware": [Middleware(AskGuard, blocks=demo)]} if demo is not None else {},
     }
 
 
@@ -109,19 +87,24 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
 
     Args:
         assistant: the loaded assistant (shared by every session; `ask` only reads the index).
-        settings: where feedback is stored (`feedback_db`).
+        settings: where feedback is stored (`feedback_db`), the corpus folder (its examples.txt) and
+            the admin account (`admin`; without it there is no feedback export in the app).
 
     Returns:
         The Blocks app, not yet launched.
     """
-    doc_choices = [("全部", handlers.ALL)] + [(d.short, d.id) for d in assistant.index.documents]
+    documents = assistant.index.documents
+    doc_choices = [("全部", handlers.ALL)] + [(d.short, d.id) for d in documents]
+    questions = examples(settings.corpus_dir, documents, assistant.index.units)
+    admin = credentials(settings.admin, "ASSISTANT_ADMIN")
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=DELETE_CACHE) as demo:
-        gr.Markdown(INTRO)
+        gr.Markdown(intro(TITLE, documents), elem_id="intro")
         with gr.Tabs(selected="chat") as tabs:
-            chat = _chat_tab(assistant, settings.feedback_db, doc_choices)
+            chat = _chat_tab(assistant, settings.feedback_db, doc_choices, questions)
             _reader_tab(assistant, doc_choices[1:], tabs, chat)
             _briefing_tab(assistant, doc_choices)
-            _feedback_tab(settings.feedback_db)
+            if admin is not None:  # no admin, no export: not even an event a script could call
+                _feedback_tab(settings.feedback_db, admin)
         gr.api(_api(assistant), api_name="ask")
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return demo
@@ -131,79 +114,114 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
 class _Chat:
     """The chat tab's components that the reader tab wires to."""
 
-    cite: gr.Dropdown
-    open_cite: gr.Button
+    turns: gr.State
+    jump: gr.Textbox
+    jump_go: gr.Button
     status: gr.Markdown
 
 
-def _chat_tab(assistant: Assistant, db: Path, doc_choices: list) -> _Chat:
-    """问答: the chat, the document filter, examples, the copy box and feedback on each answer."""
+def _chat_tab(assistant: Assistant, db: Path, doc_choices: list, questions: list[str]) -> _Chat:
+    """问答: the chat, the document filter, examples, and a rating box by the thumbs of each answer."""
     with gr.Tab("问答", id="chat"):
         turns = gr.State([])
+        session = gr.State("")
+        rated = gr.State(-1)  # the turn whose rating the box shows
         doc = gr.Radio(doc_choices, value=handlers.ALL, label="检索范围", elem_id="doc-filter")
         chatbot = gr.Chatbot(
-            label="对话",
+            show_label=False,
             elem_id="chat",
-            height=None,
-            min_height=380,
-            max_height=680,
+            height=CHAT_HEIGHT,
+            min_height=320,
+            autoscroll=False,  # the page script scrolls to the newest question instead of the bottom
             sanitize_html=True,
             latex_delimiters=[],
             buttons=[],
-            placeholder="请输入问题，或点击下方的示例问题。追问时可以直接说“那沛县呢？”。",
+            placeholder="请输入问题，或点击下方的示例问题；追问时只说变化的部分即可，例如“那……呢？”。",
         )
-        with gr.Row():
+        search_all = gr.Button("在全部文件中检索", visible=False, size="sm", elem_id="search-all")
+        with gr.Row(elem_id="ask-row"):
             question = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送", scale=6, elem_id="question")
-            send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
-            clear = gr.Button("新对话", scale=1, elem_id="clear")
-        gr.Examples([[q] for q in EXAMPLES], inputs=[question], label="示例问题（点击填入）", examples_per_page=len(EXAMPLES))
-        with gr.Row():
-            cite = gr.Dropdown([], value=None, label="在阅读器中打开（最新回答的来源）", scale=5, elem_id="cite")
-            open_cite = gr.Button("在阅读器中打开", scale=1, elem_id="open-cite")
-        with gr.Accordion("复制回答（纯文本，含来源）", open=False):
-            copy_text = gr.Textbox(show_label=False, lines=8, interactive=False, buttons=["copy"], elem_id="copy-text")
-        comment = gr.Textbox(label="意见（可选）：写在这里，再对回答点赞或点踩，会一起保存", lines=2, elem_id="comment")
+            send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+            clear = gr.Button("新对话", scale=1, min_width=80, elem_id="clear")
         status = gr.Markdown(elem_id="status")
+        if questions:
+            gr.Examples([[q] for q in questions], inputs=[question], label="示例问题（点击填入）", examples_per_page=len(questions))
+        copies = gr.JSON([], visible="hidden", elem_id="copies")  # each turn's plain text, for the copy buttons
+        jump = gr.Textbox(visible="hidden", elem_id="jump")
+        jump_go = gr.Button(visible="hidden", elem_id="jump-go")
+        with gr.Column(visible=False, variant="panel", elem_id="rating-box") as rating_box:
+            rating_status = gr.Markdown(elem_id="rating-status")
+            comment = gr.Textbox(show_label=False, placeholder="意见（可选）：哪里不对、缺了什么", lines=2, elem_id="comment")
+            with gr.Row():
+                save_comment = gr.Button("保存意见", variant="primary", size="sm", elem_id="save-comment")
+                close_box = gr.Button("关闭", size="sm", elem_id="close-rating")
 
-    def ask_turn(text, chat, history, choice):
-        chat, history, plain = handlers.respond(assistant, text, chat, history, choice)
-        sources = handlers.last_sources(history)
-        return chat, history, "", plain, gr.update(choices=sources, value=sources[0][1] if sources else None), ""
+    def ask_turn(text, chat, history, choice, key):
+        chat, history, _ = handlers.respond(assistant, text, chat, history, choice)
+        filtered_refusal = bool(history) and not history[-1].found and handlers.doc_filter(choice) is not None
+        plain = [handlers.plain_text(reply) for reply in history]
+        return chat, history, "", plain, gr.update(visible=filtered_refusal), "", key or uuid4().hex, gr.update(visible=False)
 
-    chat_outputs = [chatbot, turns, question, copy_text, cite, status]
+    chat_outputs = [chatbot, turns, question, copies, search_all, status, session, rating_box]
     for trigger in (send.click, question.submit):
-        trigger(ask_turn, [question, chatbot, turns, doc], chat_outputs, **PRIVATE)
-    clear.click(lambda: ([], [], "", "", gr.update(choices=[], value=None), ""), None, chat_outputs, **PRIVATE)
-    chatbot.clear(lambda: ([], "", gr.update(choices=[], value=None), ""), None, [turns, copy_text, cite, status], **PRIVATE)
+        asked = trigger(ask_turn, [question, chatbot, turns, doc, session], chat_outputs, **PRIVATE)
+        asked.then(None, [copies], None, js=AFTER_ANSWER, **PRIVATE)
 
-    def like(chat, history, note, choice, data: gr.LikeData):
-        said = handlers.rate(db, chat, history, data.index, data.liked, note, choice)
-        return escape_markdown(said), ("" if said.startswith("已记录") else note)
+    def everywhere(history):
+        return handlers.ALL, history[-1].question if history else ""
 
-    chatbot.like(like, [chatbot, turns, comment, doc], [status, comment], **PRIVATE)
-    return _Chat(cite, open_cite, status)
+    again = search_all.click(everywhere, [turns], [doc, question], **PRIVATE)
+    again = again.then(ask_turn, [question, chatbot, turns, doc, session], chat_outputs, **PRIVATE)
+    again.then(None, [copies], None, js=AFTER_ANSWER, **PRIVATE)
+
+    def restart():
+        return [], [], "", [], gr.update(visible=False), "", uuid4().hex, gr.update(visible=False)
+
+    clear.click(restart, None, chat_outputs, **PRIVATE)
+    chatbot.clear(restart, None, chat_outputs, **PRIVATE)
+
+    def like(chat, history, choice, key, data: gr.LikeData):
+        said = handlers.rate(db, chat, history, data.index, data.liked, "", choice, key)
+        number = handlers.turn_of(chat, data.index)
+        rating = {True: "赞", False: "踩"}.get(data.liked, "")
+        if said.startswith("已记录"):  # in place, by the thumbs: which answer, which rating, and that a comment may follow
+            said = f"第 {number + 1} 条回答：{rating}。{said}可以在下面补充意见。"
+        return gr.update(visible=True), escape_markdown(said), "", number
+
+    liked = chatbot.like(like, [chatbot, turns, doc, session], [rating_box, rating_status, comment, rated], **PRIVATE)
+    liked.then(None, js=PLACE_RATING, **PRIVATE)
+
+    def keep_comment(key, number, text):
+        return escape_markdown(handlers.comment_on(db, key, number, text))
+
+    for trigger in (save_comment.click, comment.submit):
+        trigger(keep_comment, [session, rated, comment], [rating_status], **PRIVATE)
+    close_box.click(lambda: gr.update(visible=False), None, [rating_box], **PRIVATE)
+    return _Chat(turns, jump, jump_go, status)
 
 
 def _reader_tab(assistant: Assistant, doc_choices: list, tabs: gr.Tabs, chat: _Chat) -> None:
-    """阅读器: a document's outline and one unit at a time; the chat's sources open here."""
+    """阅读器: a document's outline and one unit at a time; a click on [n] in the chat opens that source here."""
     first_outline, first_unit, first_html = handlers.read_document(assistant, doc_choices[0][1])
-    with gr.Tab("阅读器", id="reader"), gr.Row():
-        with gr.Column(scale=2):
+    with gr.Tab("阅读器", id="reader"), gr.Row(elem_id="reader-row"):
+        with gr.Column(scale=2, min_width=260):
             reader_doc = gr.Dropdown(doc_choices, value=doc_choices[0][1], label="文件", elem_id="reader-doc")
             reader_outline = gr.Radio(first_outline, value=first_unit, label="目录", elem_id="outline")
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, min_width=300):
             with gr.Row():
                 previous = gr.Button("上一条", size="sm", elem_id="previous")
                 following = gr.Button("下一条", size="sm", elem_id="next")
             unit_view = gr.HTML(first_html, elem_id="unit")
 
-    def open_in_reader(unit_id):
-        doc_id, choices, unit, page = handlers.open_unit(assistant, unit_id)
-        if doc_id is None:
-            return gr.Tabs(), gr.update(), gr.update(), gr.update(), "请先在上方选择一条来源。"
+    def open_cited(history, target):
+        found = handlers.cited(history, target)
+        if found is None:
+            return gr.Tabs(), gr.update(), gr.update(), gr.update(), "没有找到这条来源，请点击最新回答中的 [n] 再试。"
+        doc_id, choices, unit, page = handlers.open_unit(assistant, *found)
         return gr.Tabs(selected="reader"), doc_id, _outline_update(choices, unit), page, ""
 
-    opened = chat.open_cite.click(open_in_reader, [chat.cite], [tabs, reader_doc, reader_outline, unit_view, chat.status], **PRIVATE)
+    outputs = [tabs, reader_doc, reader_outline, unit_view, chat.status]
+    opened = chat.jump_go.click(open_cited, [chat.turns, chat.jump], outputs, js=JUMP_TARGET, **PRIVATE)
     opened.then(None, js=SCROLL_OUTLINE, **PRIVATE)
 
     def show_document(doc_id):
@@ -232,21 +250,23 @@ def _briefing_tab(assistant: Assistant, doc_choices: list) -> None:
         trigger(partial(handlers.brief, assistant), [brief_topic, brief_doc], [brief_view, brief_files], **PRIVATE)
 
 
-def _feedback_tab(db: Path) -> None:
-    """反馈: the stored thumbs and comments, exported as CSV or JSONL."""
-    with gr.Tab("反馈", id="feedback"):
-        gr.Markdown("用户对回答的点赞、点踩和意见保存在服务器的反馈数据库中。可导出为 CSV（Excel 可直接打开）或 JSONL。")
+def _feedback_tab(db: Path, admin: tuple[str, str]) -> None:
+    """反馈 (only with an admin account): the stored ratings and comments, exported as CSV or JSONL after the admin's password."""
+    with gr.Tab("反馈导出", id="feedback"):
+        gr.Markdown("导出用户对回答的评价和意见（时间为北京时间）。CSV 可用 Excel 直接打开；只有管理员账号可以导出。")
         with gr.Row():
+            user = gr.Textbox(label="管理员账号", scale=2, elem_id="admin-user")
+            password = gr.Textbox(label="密码", type="password", scale=2, elem_id="admin-password")
             fmt = gr.Radio([("CSV", "csv"), ("JSONL", "jsonl")], value="csv", label="格式", scale=1)
             export_button = gr.Button("导出反馈", scale=1, elem_id="export")
         export_file = gr.File(label="下载", interactive=False, elem_id="export-file")
-        export_status = gr.Markdown()
+        export_status = gr.Markdown(elem_id="export-status")
 
-    def export(choice):
-        path, said = handlers.export(db, choice)
-        return path, escape_markdown(said)
+    def export(choice, name, secret):
+        path, said = handlers.export(db, choice, admin, name, secret)
+        return path, escape_markdown(said), ""
 
-    export_button.click(export, [fmt], [export_file, export_status], **PRIVATE)
+    export_button.click(export, [fmt, user, password], [export_file, export_status, password], **PRIVATE)
 
 
 def _api(assistant: Assistant):
@@ -276,7 +296,7 @@ def launch(settings: Settings | None = None) -> None:
     """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     settings = settings or Settings.from_env()
-    options = launch_options(settings)  # a bad login setting fails before the slow load
+    launch_options(settings)  # a bad login or admin setting fails before the slow load
     print(f"Loading the index in {settings.index_dir} (building it first when missing or stale)…", file=sys.stderr)
     try:
         assistant = Assistant.load(settings)
@@ -293,7 +313,7 @@ def launch(settings: Settings | None = None) -> None:
     # after a start. The app draws no plot, so while it serves that import fails fast and is skipped.
     blocked = sys.modules.setdefault("matplotlib", None) is None
     try:
-        demo.launch(**options)
+        demo.launch(**launch_options(settings, demo))
     except OSError as error:  # Gradio's "Cannot find empty port", or an address this machine does not have
         raise AssistantError(
             f"Cannot serve on {settings.host}:{settings.port} (the port is taken or the address is not this machine's); "

@@ -1,5 +1,9 @@
 """Feedback: thumbs up/down on answers, stored durably in SQLite and exported as CSV or JSON lines.
 
+An answer has one rating: a record with a `key` (the chat's session and turn) replaces the earlier
+rating of that answer, and a comment is added to it later. Exports have Chinese columns and times
+in China Standard Time, for the officials who read them in Excel.
+
 Every write opens its own connection in WAL mode with a busy timeout and commits at once, so
 several app workers (threads or processes) can record feedback at the same time without
 "database is locked"; a process-wide lock also keeps this process's writers in line.
@@ -13,7 +17,7 @@ import sqlite3
 import threading
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from ..errors import AssistantError
@@ -21,7 +25,23 @@ from ..records import Reply
 
 UP, DOWN = "up", "down"
 FORMATS = ("csv", "jsonl")
-COLUMNS = ("id", "created", "rating", "question", "query", "answer", "found", "citations", "comment", "doc")
+COLUMNS = ("id", "created", "rating", "question", "query", "answer", "found", "citations", "comment", "doc", "key")
+# The export's columns (Chinese, for the officials who open it in Excel) and the record field of each.
+EXPORT_COLUMNS = (
+    ("编号", "id"),
+    ("时间", "created"),
+    ("问题", "question"),
+    ("检索", "query"),
+    ("回答", "answer"),
+    ("评价", "rating"),
+    ("意见", "comment"),
+    ("引用", "citations"),
+    ("是否找到", "found"),
+    ("检索范围", "doc"),
+)
+RATINGS = {UP: "赞", DOWN: "踩"}
+# Asia/Shanghai has had no daylight saving since 1991: a fixed +8 needs no tz database on the server.
+CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 BUSY_MS = 30_000  # how long a writer waits for another one before giving up
 MAX_COMMENT = 2000
 
@@ -36,7 +56,8 @@ CREATE TABLE IF NOT EXISTS feedback (
     found     INTEGER NOT NULL,
     citations TEXT NOT NULL,                 -- JSON list of {ref, id, doc_id, doc_title, label, path, text, quote}
     comment   TEXT NOT NULL,
-    doc       TEXT NOT NULL                  -- the document filter in force ("" for all)
+    doc       TEXT NOT NULL,                 -- the document filter in force ("" for all)
+    key       TEXT NOT NULL DEFAULT ''       -- the rated answer (chat session/turn): one rating each
 )
 """
 _WRITE_LOCK = threading.Lock()
@@ -69,9 +90,10 @@ class Feedback:
     doc: str = ""
     created: str = ""  # UTC ISO 8601; filled in by `record` when empty
     id: int = 0  # row id; 0 until stored
+    key: str = ""  # the rated answer; a record with the key of a stored one replaces its rating
 
     @classmethod
-    def of_reply(cls, reply: Reply, rating: str, comment: str = "", doc: str = "") -> Feedback:
+    def of_reply(cls, reply: Reply, rating: str, comment: str = "", doc: str = "", key: str = "") -> Feedback:
         """The feedback record for a rated reply.
 
         Args:
@@ -79,9 +101,11 @@ class Feedback:
             rating: "up" or "down".
             comment: optional free text from the user.
             doc: the document filter the question was asked under ("" for all).
+            key: what identifies the rated answer ("" for a record of its own).
         """
         citations = json.dumps([c.to_json() for c in reply.citations], ensure_ascii=False)
-        return cls(rating, reply.question, reply.answer, citations, reply.query, reply.found, comment.strip()[:MAX_COMMENT], doc or "")
+        comment = comment.strip()[:MAX_COMMENT]
+        return cls(rating, reply.question, reply.answer, citations, reply.query, reply.found, comment, doc or "", key=key)
 
     def to_json(self) -> dict:
         """The export shape: citations as a list, found as a boolean."""
@@ -97,6 +121,29 @@ class Feedback:
             "comment": self.comment,
             "doc": self.doc,
         }
+
+    def to_export(self) -> dict:
+        """The export shape: Chinese keys, the time in China Standard Time, citations as readable lines."""
+        created = datetime.fromisoformat(self.created).astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S") if self.created else ""
+        values = {
+            "id": self.id,
+            "created": created,
+            "question": self.question,
+            "query": self.query,
+            "answer": self.answer,
+            "rating": RATINGS.get(self.rating, self.rating),
+            "comment": self.comment,
+            "citations": "\n".join(_citation_line(c) for c in json.loads(self.citations or "[]")),
+            "found": "是" if self.found else "否",
+            "doc": self.doc or "全部",
+        }
+        return {column: values[field] for column, field in EXPORT_COLUMNS}
+
+
+def _citation_line(citation: dict) -> str:
+    """A citation as one readable line: [1] 《title》 label：quote."""
+    quote = citation.get("quote") or citation.get("text") or ""
+    return f"[{citation.get('ref', '')}] 《{citation.get('doc_title', '')}》 {citation.get('label', '')}：{quote}"
 
 
 def _damaged(db: Path, error: sqlite3.Error) -> FeedbackError:
@@ -122,6 +169,9 @@ def _connect(db: Path) -> sqlite3.Connection:
             connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")  # durable in WAL mode up to a power cut
         connection.execute(_SCHEMA)
+        if "key" not in {row[1] for row in connection.execute("PRAGMA table_info(feedback)")}:  # a database from before keys
+            connection.execute("ALTER TABLE feedback ADD COLUMN key TEXT NOT NULL DEFAULT ''")
+        connection.execute("CREATE INDEX IF NOT EXISTS feedback_key ON feedback (key)")
     except BaseException:
         connection.close()
         raise
@@ -130,6 +180,9 @@ def _connect(db: Path) -> sqlite3.Connection:
 
 def record(db: Path, feedback: Feedback) -> int:
     """Stores one feedback record and returns its row id.
+
+    A record whose `key` is already stored replaces that row's rating, time and answer (keeping its
+    comment unless the new record has one): one rating per answer, the latest click counts.
 
     Args:
         db: the SQLite file (created with its folder when missing).
@@ -143,13 +196,22 @@ def record(db: Path, feedback: Feedback) -> int:
     db = Path(db)
     created = feedback.created or datetime.now(UTC).isoformat(timespec="seconds")
     row = (created, feedback.rating, feedback.question, feedback.query, feedback.answer, int(feedback.found))
-    row += (feedback.citations or "[]", feedback.comment, feedback.doc)
+    row += (feedback.citations or "[]", feedback.comment, feedback.doc, feedback.key)
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
         with _WRITE_LOCK, closing(_connect(db)) as connection:
+            if feedback.key:
+                stored = connection.execute("SELECT id FROM feedback WHERE key = ?", (feedback.key,)).fetchone()
+                if stored:
+                    connection.execute(
+                        "UPDATE feedback SET created = ?, rating = ?, question = ?, query = ?, answer = ?, found = ?, citations = ?,"
+                        " comment = CASE WHEN ? = '' THEN comment ELSE ? END, doc = ? WHERE id = ?",
+                        (*row[:7], feedback.comment, feedback.comment, feedback.doc, stored[0]),
+                    )
+                    return int(stored[0])
             cursor = connection.execute(
-                "INSERT INTO feedback (created, rating, question, query, answer, found, citations, comment, doc)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feedback (created, rating, question, query, answer, found, citations, comment, doc, key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
             return int(cursor.lastrowid)
@@ -158,6 +220,36 @@ def record(db: Path, feedback: Feedback) -> int:
     except OSError as error:
         message = f"The feedback database {db} cannot be written ({error.strerror}); check the path and permissions."
         raise FeedbackError(message, "unwritable", db) from None
+
+
+def _change(db: Path, statement: str, values: tuple) -> int:
+    """Runs one UPDATE/DELETE on an existing database; returns how many rows it changed (0 without a database)."""
+    db = Path(db)
+    if not db.exists():
+        return 0
+    try:
+        with _WRITE_LOCK, closing(_connect(db)) as connection:
+            return connection.execute(statement, values).rowcount
+    except sqlite3.Error as error:
+        raise _damaged(db, error) from None
+
+
+def add_comment(db: Path, key: str, comment: str) -> bool:
+    """Sets the comment of the rated answer `key`; False when that answer has no rating stored.
+
+    Raises:
+        FeedbackError: the database cannot be used.
+    """
+    return bool(key) and _change(db, "UPDATE feedback SET comment = ? WHERE key = ?", (comment.strip()[:MAX_COMMENT], key)) > 0
+
+
+def withdraw(db: Path, key: str) -> bool:
+    """Removes the rating of the answer `key` (its thumb was clicked off); False when there was none.
+
+    Raises:
+        FeedbackError: the database cannot be used.
+    """
+    return bool(key) and _change(db, "DELETE FROM feedback WHERE key = ?", (key,)) > 0
 
 
 def check(db: Path) -> None:
@@ -207,6 +299,7 @@ def read_feedback(db: Path) -> list[Feedback]:
             citations=row[7],
             comment=row[8],
             doc=row[9],
+            key=row[10],
         )
         for row in rows
     ]
@@ -215,8 +308,8 @@ def read_feedback(db: Path) -> list[Feedback]:
 def export_feedback(db: Path, path: Path, fmt: str | None = None) -> int:
     """Writes every feedback record to a CSV or JSON-lines file.
 
-    CSV is written with a byte-order mark so that Excel reads the Chinese correctly; its
-    citations column holds the JSON list.
+    Both have the Chinese columns of `EXPORT_COLUMNS` (时间 in China Standard Time, 引用 one readable
+    line per citation); CSV is written with a byte-order mark so that Excel reads the Chinese correctly.
 
     Args:
         db: the feedback database.
@@ -239,16 +332,13 @@ def export_feedback(db: Path, path: Path, fmt: str | None = None) -> int:
         if fmt == "jsonl":
             with open(path, "w", encoding="utf-8") as handle:
                 for item in items:
-                    handle.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+                    handle.write(json.dumps(item.to_export(), ensure_ascii=False) + "\n")
         else:
             with open(path, "w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow(COLUMNS)
+                writer.writerow([column for column, _ in EXPORT_COLUMNS])
                 for item in items:
-                    data = item.to_json()
-                    data["citations"] = item.citations
-                    data["found"] = int(item.found)
-                    writer.writerow([data[column] for column in COLUMNS])
+                    writer.writerow(list(item.to_export().values()))
     except OSError as error:
         message = f"Cannot write the feedback export {path} ({error.strerror}); choose another file."
         raise FeedbackError(message, "unwritable", path) from None

@@ -6,6 +6,7 @@ without a browser; every error becomes one Chinese sentence, never a traceback.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import tempfile
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from ..answer.question import visible_text
 from ..errors import AssistantError, CorpusError, IndexDamaged, IndexNotBuilt, IndexStale
 from ..markup import escape_markdown
 from ..records import Reply, Unit
-from .feedback import DOWN, UP, Feedback, FeedbackError, export_feedback, record
+from .feedback import DOWN, UP, Feedback, FeedbackError, add_comment, export_feedback, record, withdraw
 from .presentation import error_messages, outline, plain_text, reply_messages, source_choices, unit_html
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,31 @@ def history_questions(history: object) -> list[str]:
     return [q for q in questions if q.strip()]
 
 
+BAD_QUESTION = "问题必须是一段文字（字符串），请把问题作为文字发送。"
+BAD_HISTORY = "history 必须是之前问题的列表（每项是文字，或含 role 和 content 的消息），请改正后再发送。"
+BAD_DOC = "doc 必须是文件编号（文字）或留空，请改正后再发送。"
+
+
+def _is_message(item: object) -> bool:
+    return isinstance(item, str) or (isinstance(item, dict) and isinstance(item.get("role", "user"), str))
+
+
+def request_problem(question: object, history: object = None, doc: object = None) -> str:
+    """The one Chinese sentence that says what is wrong with an /ask request, or "" when it can be answered.
+
+    A question must be a string (None is taken as no question, which the reply asks for); history
+    None, a string, or a list of strings / {"role", "content"} messages; doc None or a string.
+    """
+    if question is not None and not isinstance(question, str):
+        return BAD_QUESTION
+    listed = isinstance(history, list) and all(_is_message(item) for item in history)
+    if history is not None and not isinstance(history, str) and not listed:
+        return BAD_HISTORY
+    if doc is not None and not isinstance(doc, str):
+        return BAD_DOC
+    return ""
+
+
 def ask_json(assistant: Assistant, question: str, history: object = None, doc: str | None = None) -> dict:
     """The /ask API: the DESIGN.md reply shape, or {"error": sentence} for a request that cannot be served.
 
@@ -86,6 +112,9 @@ def ask_json(assistant: Assistant, question: str, history: object = None, doc: s
         history: earlier user questions (strings or chat messages), oldest first.
         doc: a document id, or None / "" / "all" for every document.
     """
+    problem = request_problem(question, history, doc)
+    if problem:  # the caller's mistake: one sentence back, nothing in the log
+        return {"question": question if isinstance(question, str) else "", "error": problem}
     try:
         reply = assistant.ask(question, history_questions(history), doc=doc_filter(doc))
     except Exception as error:  # the API answers with a sentence, like the chat does
@@ -136,32 +165,68 @@ def turn_of(chat: list, index: object) -> int:
     return roles.count("user") - 1
 
 
-def rate(db: Path, chat: list, turns: list[Reply], index: object, liked: object, comment: str = "", doc: str | None = None) -> str:
+def answer_key(session: str, number: int) -> str:
+    """What identifies an answer for its one rating: the chat session and the turn's number."""
+    return f"{session}/{number}" if session else ""
+
+
+def rate(
+    db: Path, chat: list, turns: list[Reply], index: object, liked: object, comment: str = "", doc: str | None = None, session: str = ""
+) -> str:
     """Stores a thumbs up/down on the answer at a chat index; returns a Chinese status sentence.
+
+    With a session, an answer has one rating: a second click changes it, and a thumb clicked off
+    removes it.
 
     Args:
         db: the feedback database.
         chat: the chat messages.
         turns: the replies, one per user message.
         index: the index of the rated message (Gradio's LikeData.index).
-        liked: True for up, False for down; anything else (a withdrawn rating) stores nothing.
+        liked: True for up, False for down; anything else is a withdrawn rating.
         comment: an optional comment to store with the rating.
         doc: the document filter choice in force.
+        session: the chat session ("" stores every click as a record of its own).
     """
-    if liked is not True and liked is not False:
-        return "已取消评价（之前保存的反馈保留在记录中）。"
     number = turn_of(chat, index)
     if not 0 <= number < len(turns or []):
         return "没有找到要评价的回答，请对一条回答点赞或点踩。"
+    key = answer_key(session, number)
     try:
-        record(db, Feedback.of_reply(turns[number], UP if liked else DOWN, comment or "", doc_filter(doc) or ""))
+        if liked is not True and liked is not False:
+            return "已取消对这条回答的评价。" if withdraw(db, key) else "已取消评价（之前保存的反馈保留在记录中）。"
+        record(db, Feedback.of_reply(turns[number], UP if liked else DOWN, comment or "", doc_filter(doc) or "", key))
     except Exception as error:
         return f"反馈没有保存（回答本身不受影响）：{chinese_error(error)}"
     return "已记录您的反馈，谢谢！" + ("（含意见）" if (comment or "").strip() else "")
 
 
-def export(db: Path, fmt: str) -> tuple[str | None, str]:
-    """Exports the feedback to a new temporary file for download; returns (path or None, status sentence)."""
+def comment_on(db: Path, session: str, number: int, comment: str) -> str:
+    """Adds a comment to the rating of answer `number`; returns a Chinese status sentence."""
+    if not (comment or "").strip():
+        return "意见是空的，请先写下意见再保存。"
+    try:
+        saved = add_comment(db, answer_key(session, number), comment)
+    except Exception as error:
+        return f"意见没有保存：{chinese_error(error)}"
+    return "已保存您的意见，谢谢！" if saved else "请先对这条回答点赞或点踩，再保存意见。"
+
+
+def is_admin(admin: tuple[str, str] | None, user: object, password: object) -> bool:
+    """Whether a user name and password are the admin account's (compared in constant time)."""
+    if admin is None or not isinstance(user, str) or not isinstance(password, str):
+        return False
+    same_user = hmac.compare_digest(user.encode(), admin[0].encode())
+    return hmac.compare_digest(password.encode(), admin[1].encode()) and same_user
+
+
+def export(db: Path, fmt: str, admin: tuple[str, str] | None = None, user: str = "", password: str = "") -> tuple[str | None, str]:
+    """Exports the feedback to a new temporary file for download; returns (path or None, status sentence).
+
+    Only for the admin account: without one set (ASSISTANT_ADMIN) or with other credentials nothing is written.
+    """
+    if not is_admin(admin, user, password):
+        return None, "账号或密码不对，请输入管理员账号和密码（ASSISTANT_ADMIN）后再导出。"
     fmt = fmt if fmt in ("csv", "jsonl") else "csv"
     target = Path(tempfile.mkdtemp(prefix="feedback-")) / f"feedback.{fmt}"
     try:
@@ -176,6 +241,8 @@ def brief(assistant: Assistant, topic: str, choice: str | None) -> tuple[str, li
     from ..briefing.export import briefing_files
 
     doc = None if choice in (None, "", ALL) else choice
+    if not (topic or "").strip():
+        return "请先输入一个主题（例如：采煤沉陷区综合治理），再点击“生成简报”。", None
     try:
         markdown, md_path, docx_path = briefing_files(assistant, topic or "", doc, Path(tempfile.mkdtemp(prefix="briefing-")))
     except Exception as error:
@@ -203,12 +270,22 @@ def read_unit(assistant: Assistant, unit_id: str | None) -> str:
     return unit_html(assistant.index.units, unit)
 
 
-def open_unit(assistant: Assistant, unit_id: str | None) -> tuple[str | None, list[tuple[str, str]], str | None, str]:
-    """The reader opened at a unit: (document id, outline, unit id, unit HTML); all None/empty when unknown."""
+def open_unit(assistant: Assistant, unit_id: str | None, quote: str = "") -> tuple[str | None, list[tuple[str, str]], str | None, str]:
+    """The reader opened at a unit: (document id, outline, unit id, unit HTML with `quote` marked); all None/empty when unknown."""
     unit = find_unit(assistant, unit_id)
     if unit is None:
         return None, [], None, read_unit(assistant, None)
-    return unit.doc_id, outline(assistant.index.units, unit.doc_id), unit.id, read_unit(assistant, unit.id)
+    return unit.doc_id, outline(assistant.index.units, unit.doc_id), unit.id, unit_html(assistant.index.units, unit, quote)
+
+
+def cited(turns: list[Reply], target: str) -> tuple[str, str] | None:
+    """(unit id, quote) of source [n] of turn t, for the page's "turn:n" (a click on [n]); None when there is none."""
+    turn, _, ref = (target or "").partition(":")
+    if not (turn.isdigit() and ref.isdigit()) or int(turn) >= len(turns or []):
+        return None
+    reply = turns[int(turn)]
+    citation = next((c for c in reply.citations if c.ref == int(ref)), None)
+    return (citation.unit.id, citation.quote) if citation else None
 
 
 def step(assistant: Assistant, unit_id: str | None, delta: int) -> tuple[str | None, str]:

@@ -24,11 +24,22 @@ KINDS = {
 _MARKER = re.compile(r"&#91;(\d+)&#93;")
 _SECTION_CODE = re.compile(r"^(?:第[一二三四五六七八九十]+章(?:第[一二三四五六七八九十]+节)?|表\d+) (?=\S)")
 OUTLINE_WIDTH = 34  # characters of a label shown in the reader's outline
+_PARAGRAPH_ONLY = re.compile(r"(?:^|\s)第\d+段$")  # a paragraph label without a lead sentence
+
+
+# What the engine appends to a refusal that the chat shows otherwise: the searched text (the
+# question itself, or the 检索 line) and the related clauses (their own collapsible messages).
+_REFUSAL_EXTRAS = ("检索内容：", "以下条款可能相关：")
 
 
 def _markers(escaped: str) -> str:
-    """Shows the escaped [n] markers of an answer as small superscripts."""
-    return _MARKER.sub(r'<sup class="marker">&#91;\1&#93;</sup>', escaped)
+    """Shows the escaped [n] markers of an answer as small clickable superscripts (the page script opens the reader)."""
+    return _MARKER.sub(r'<sup class="marker" title="在阅读器中打开来源 &#91;\1&#93;">&#91;\1&#93;</sup>', escaped)
+
+
+def refusal_text(answer: str) -> str:
+    """A refusal without the lines the chat shows elsewhere: what was searched and the related clauses."""
+    return "\n".join(line for line in answer.splitlines() if not line.startswith(_REFUSAL_EXTRAS)).strip()
 
 
 def citation_title(ref: int, unit: Unit) -> str:
@@ -52,27 +63,32 @@ def source_content(unit: Unit, quote: str = "", ref: int | None = None) -> str:
     lines = [f'<span class="source-path">{escape_markdown(path)}</span>', "", text]
     if unit.sentence and unit.text != unit.sentence:
         lines += ["", f'<span class="source-raw">原文：{escape_markdown(unit.text)}</span>']
-    choice = f"&#91;{ref}&#93; " if ref is not None else ""
-    hint = f"在下方“在阅读器中打开”中选择 {choice}即可查看上下文（编号 {escape_markdown(unit.id)}）。"
-    lines += ["", f'<span class="source-open">{hint}</span>']
+    if ref is not None:
+        lines += ["", f'<span class="source-open">在阅读器中查看上下文 <sup class="marker">&#91;{ref}&#93;</sup></span>']
     return "\n".join(lines)
+
+
+# A span, not a <button>: a chat message holds only the few tags the security tests allow (span, sup, mark).
+COPY_BUTTON = '<span class="copy-answer" role="button" tabindex="0" title="复制回答和编号来源（纯文本）">复制回答</span>'
 
 
 def reply_messages(reply: Reply) -> list[dict]:
     """The assistant's chat messages for a reply: the answer, then one collapsible message per source.
 
-    A reply that was not found starts with a "未找到" badge and lists the nearest clauses as
-    possibly related; a rewritten follow-up shows "检索：" with what was searched.
+    The direct answer (`short`) comes first in bold, and the answer ends with a copy button. A reply
+    that was not found starts with a "未找到" badge, says it in one sentence and lists the nearest
+    clauses once, as possibly related; a rewritten follow-up shows "检索：" with what was searched.
     """
-    answer = _markers(escape_markdown(reply.answer))
     if reply.found:
+        answer = _markers(escape_markdown(reply.answer))
         parts = [f"**{escape_markdown(reply.short)}**", answer] if reply.short else [answer]
         if reply.query and reply.query != reply.question:
             parts.append(f'<span class="searched">检索：{escape_markdown(reply.query)}</span>')
     else:
-        parts = [f'<span class="not-found">未找到</span> {answer}']
+        parts = [f'<span class="not-found">未找到</span> {_markers(escape_markdown(refusal_text(reply.answer)))}']
     if reply.notice:
         parts.append(f'<span class="notice">注：{escape_markdown(reply.notice)}</span>')
+    parts.append(COPY_BUTTON)
     messages = [{"role": "assistant", "content": "\n\n".join(parts)}]
     for citation in reply.citations:
         messages.append(
@@ -100,7 +116,8 @@ def error_messages(text: str) -> list[dict]:
 
 def plain_text(reply: Reply) -> str:
     """A reply as plain text to copy: question, answer, what was searched, and every source."""
-    lines = [f"问：{reply.question}", f"答：{reply.answer}"]
+    answer = reply.answer if reply.found else refusal_text(reply.answer)
+    lines = [f"问：{reply.question}", *([f"直接回答：{reply.short}"] if reply.found and reply.short else []), f"答：{answer}"]
     if reply.found and reply.query and reply.query != reply.question:
         lines.append(f"检索：{reply.query}")
     if reply.notice:
@@ -142,6 +159,8 @@ def outline(units: tuple[Unit, ...] | list[Unit], doc_id: str) -> list[tuple[str
             label = label[len(parent) :].strip(" ：:")
         elif unit.kind != Kind.HEADING:
             label = _SECTION_CODE.sub("", label) or label
+        if _PARAGRAPH_ONLY.search(label):  # "引言 第1段" says nothing: show how the paragraph begins
+            label = f"{label}：{unit.body.strip()}"
         if len(label) > OUTLINE_WIDTH:
             label = label[: OUTLINE_WIDTH - 1] + "…"
         bullet = "▸ " if unit.kind == Kind.HEADING or unit.id in parents else "· "
@@ -155,11 +174,20 @@ def context_of(units: tuple[Unit, ...] | list[Unit], unit: Unit) -> list[Unit]:
     return [u for u in units if u.doc_id == unit.doc_id and (u.id == key or u.parent == key)]
 
 
-def unit_html(units: tuple[Unit, ...] | list[Unit], unit: Unit) -> str:
-    """The reader's view of a unit: path, label, full text, then its section with the unit marked."""
+def _marked_html(body: str, quote: str) -> str:
+    """HTML-escaped text with the quoted sentence in <mark> (unmarked when it is not there)."""
+    at = body.find(quote) if quote else -1
+    if at < 0:
+        return html.escape(body)
+    end = at + len(quote)
+    return f"{html.escape(body[:at])}<mark>{html.escape(quote)}</mark>{html.escape(body[end:])}"
+
+
+def unit_html(units: tuple[Unit, ...] | list[Unit], unit: Unit, quote: str = "") -> str:
+    """The reader's view of a unit: path, label, full text (the quoted sentence marked), then its section with the unit marked."""
     esc = html.escape
     path = PATH_SEPARATOR.join(esc(part) for part in [f"《{unit.doc_title}》", *unit.path])
-    text = esc(unit.body)
+    text = _marked_html(unit.body, quote)
     raw = f'<p class="reader-raw">原文：{esc(unit.text)}</p>' if unit.sentence and unit.sentence != unit.text else ""
     context = []
     for other in context_of(units, unit):
@@ -171,6 +199,6 @@ def unit_html(units: tuple[Unit, ...] | list[Unit], unit: Unit) -> str:
         f'<div class="reader-path">{path}</div>'
         f'<h3 class="reader-label">{esc(unit.label)}</h3>'
         f'<p class="reader-text">{text}</p>{raw}'
-        f'<div class="reader-meta">编号 {esc(unit.id)} · {esc(KINDS.get(unit.kind, unit.kind))}</div>'
+        f'<div class="reader-meta">{esc(KINDS.get(unit.kind, unit.kind))}</div>'
         f"{section}</div>"
     )

@@ -39,7 +39,7 @@ from assistant.indexing.store import load_index
 from assistant.records import Reply
 from assistant.ui import app as ui
 from assistant.ui.feedback import Feedback, read_feedback, record
-from assistant.ui.handlers import ask_json, rate, respond
+from assistant.ui.handlers import BAD_DOC, BAD_HISTORY, BAD_QUESTION, ask_json, rate, respond
 
 ROOT = Path(__file__).resolve().parents[2]
 BOUND = 5.0  # seconds any one question may take, generously
@@ -258,10 +258,10 @@ UNKNOWN_DOC = "所选文件不在索引中，请改选“全部”或其他文�
     ("question", "history", "doc", "fields", "wanted"),
     [
         (None, None, None, ("question", "answer", "found"), (None, PROMPT, False)),
-        (42, {"not": "a list"}, 3.5, None, {"question": 42, "error": UNKNOWN_DOC}),
+        (42, {"not": "a list"}, 3.5, None, {"question": "", "error": BAD_QUESTION}),  # issue 15: non-strings refused
         ("那沛县呢？", "贾汪区重点采煤沉陷区沉陷面积是多少？", "", ("query", "found"), ("沛县重点采煤沉陷区沉陷面积是多少？", True)),
-        (QUESTION, [None, 7, {"role": "user", "content": None}, ["x"]], "all", ("answer", "found"), (PRINCIPLES, True)),
-        (QUESTION, [], ["coal"], None, {"question": QUESTION, "error": UNKNOWN_DOC}),
+        (QUESTION, [None, 7, {"role": "user", "content": None}, ["x"]], "all", None, {"question": QUESTION, "error": BAD_HISTORY}),
+        (QUESTION, [], ["coal"], None, {"question": QUESTION, "error": BAD_DOC}),
         ("\ud800" + QUESTION, [], None, ("answer", "found"), (PRINCIPLES, True)),
     ],
     ids=["nulls", "number-dict-float", "history-as-one-string", "junk-history", "list-doc", "lone-surrogate"],

@@ -71,7 +71,9 @@ def test_the_escaped_question_reads_back_as_typed(assistant):
 def test_a_refusal_quoting_the_question_is_escaped(assistant):
     chat, turns, _ = respond(assistant, "<img src=x onerror=alert(1)>", [], [], "all")
     assert turns[0].found is False
-    assert "检索内容：&lt;img src&#61;x onerror&#61;alert&#40;1&#41;&gt;" in chat[1]["content"]
+    # issue 15: a refusal no longer repeats the question (as 检索内容); the question is shown, escaped, once
+    assert chat[0]["content"] == "&lt;img src&#61;x onerror&#61;alert&#40;1&#41;&gt;"
+    assert "<img" not in chat[1]["content"]
     assert chat[1]["content"].startswith('<span class="not-found">未找到</span> ')
 
 

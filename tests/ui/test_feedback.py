@@ -14,7 +14,7 @@ import pytest
 
 from assistant.cli import main
 from assistant.ui.feedback import Feedback, FeedbackError, export_feedback, read_feedback, record
-from assistant.ui.handlers import export, rate, respond
+from assistant.ui.handlers import comment_on, export, rate, respond
 
 ROOT = Path(__file__).resolve().parents[2]
 CITATION = [{"ref": 1, "id": "coal/5/p1", "doc_id": "coal", "doc_title": "T", "label": "L", "path": ["P"], "text": "X", "quote": "X"}]
@@ -75,12 +75,20 @@ def test_export_as_csv_opens_in_excel_and_keeps_the_citations(tmp_path):
     assert export_feedback(db, out) == 2
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM makes Excel read UTF-8
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
-    assert rows[0] == ["id", "created", "rating", "question", "query", "answer", "found", "citations", "comment", "doc"]
-    assert [row[:7] + row[8:] for row in rows[1:]] == [
-        ["1", rows[1][1], "up", "问题1", "检索1", "回答1[1]", "1", "", ""],
-        ["2", rows[2][1], "down", "问题2", "检索2", "回答2[1]", "1", "缺少来源, 且有“引号”", ""],
+    assert rows[0] == ["编号", "时间", "问题", "检索", "回答", "评价", "意见", "引用", "是否找到", "检索范围"]
+    assert [row[:1] + row[2:] for row in rows[1:]] == [
+        ["1", "问题1", "检索1", "回答1[1]", "赞", "", "[1] 《T》 L：X", "是", "全部"],
+        ["2", "问题2", "检索2", "回答2[1]", "踩", "缺少来源, 且有“引号”", "[1] 《T》 L：X", "是", "全部"],
     ]
-    assert json.loads(rows[2][7]) == CITATION
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row[1]) for row in rows[1:])
+
+
+def test_export_times_are_china_standard_time(tmp_path):
+    db = tmp_path / "f.sqlite3"
+    record(db, Feedback("up", "问", "答", "[]", created="2026-12-31T17:30:00+00:00"))
+    out = tmp_path / "f.jsonl"
+    export_feedback(db, out)
+    assert json.loads(out.read_text(encoding="utf-8"))["时间"] == "2027-01-01 01:30:00"
 
 
 def test_export_as_json_lines_is_chosen_by_the_file_name(tmp_path):
@@ -90,16 +98,16 @@ def test_export_as_json_lines_is_chosen_by_the_file_name(tmp_path):
     assert export_feedback(db, out) == 1
     (line,) = out.read_text(encoding="utf-8").splitlines()
     data = json.loads(line)
-    assert {k: v for k, v in data.items() if k != "created"} == {
-        "id": 1,
-        "rating": "down",
-        "question": "问题1",
-        "query": "检索1",
-        "answer": "回答1[1]",
-        "found": True,
-        "citations": CITATION,
-        "comment": "x",
-        "doc": "",
+    assert {k: v for k, v in data.items() if k != "时间"} == {
+        "编号": 1,
+        "问题": "问题1",
+        "检索": "检索1",
+        "回答": "回答1[1]",
+        "评价": "踩",
+        "意见": "x",
+        "引用": "[1] 《T》 L：X",
+        "是否找到": "是",
+        "检索范围": "全部",
     }
 
 
@@ -204,7 +212,7 @@ def test_the_cli_exports_feedback(tmp_path, monkeypatch, capsys):
     out = tmp_path / "export.jsonl"
     assert main(["feedback", "--export", str(out)]) == 0
     assert capsys.readouterr().err == f"Exported 1 feedback records from {db} to {out}.\n"
-    assert json.loads(out.read_text(encoding="utf-8"))["question"] == "问题1"
+    assert json.loads(out.read_text(encoding="utf-8"))["问题"] == "问题1"
 
 
 def test_the_cli_reports_a_damaged_database_in_one_line(tmp_path, monkeypatch, capsys):
@@ -217,13 +225,54 @@ def test_the_cli_reports_a_damaged_database_in_one_line(tmp_path, monkeypatch, c
     )
 
 
-def test_the_feedback_tab_exports_a_file_to_download(tmp_path):
+ADMIN = ("boss", "pass-word")
+
+
+def test_the_feedback_tab_exports_a_file_to_download_for_the_admin_only(tmp_path):
     db = tmp_path / "f.sqlite3"
     record(db, _item())
-    path, said = export(db, "jsonl")
+    refused = (None, "账号或密码不对，请输入管理员账号和密码（ASSISTANT_ADMIN）后再导出。")
+    assert export(db, "jsonl") == refused
+    assert export(db, "jsonl", ADMIN, "boss", "wrong") == refused
+    assert export(db, "jsonl", None, "boss", "pass-word") == refused
+    path, said = export(db, "jsonl", ADMIN, "boss", "pass-word")
     assert said == "已导出 1 条反馈（JSONL），请点击下载。"
-    assert json.loads(Path(path).read_text(encoding="utf-8"))["question"] == "问题1"
-    assert export(_damage(db), "csv") == (
+    assert json.loads(Path(path).read_text(encoding="utf-8"))["问题"] == "问题1"
+    assert export(_damage(db), "csv", ADMIN, *ADMIN) == (
         None,
         f"无法导出：反馈数据库 {db} 已损坏或不是 SQLite 文件，请管理员把它改名移走，系统会自动新建一个。",
     )
+
+
+def test_one_rating_per_answer_a_second_click_changes_it_and_the_comment_is_kept(assistant, tmp_path):
+    db = tmp_path / "f.sqlite3"
+    chat, turns, _ = respond(assistant, "江苏规划的规划期是哪几年？", [], [], "all")
+    chat, turns, _ = respond(assistant, "贾汪区重点采煤沉陷区沉陷面积是多少？", chat, turns, "all")
+    assert rate(db, chat, turns, 1, True, session="s1") == "已记录您的反馈，谢谢！"
+    assert comment_on(db, "s1", 0, "  很清楚 ") == "已保存您的意见，谢谢！"
+    assert rate(db, chat, turns, 1, False, session="s1") == "已记录您的反馈，谢谢！"
+    assert rate(db, chat, turns, 1, True, session="s1") == "已记录您的反馈，谢谢！"
+    assert rate(db, chat, turns, len(chat) - 1, False, session="s1") == "已记录您的反馈，谢谢！"
+    assert [(f.key, f.rating, f.question, f.comment) for f in read_feedback(db)] == [
+        ("s1/0", "up", "江苏规划的规划期是哪几年？", "很清楚"),
+        ("s1/1", "down", "贾汪区重点采煤沉陷区沉陷面积是多少？", ""),
+    ]
+    assert rate(db, chat, turns, 1, None, session="s1") == "已取消对这条回答的评价。"
+    assert [f.key for f in read_feedback(db)] == ["s1/1"]
+    assert comment_on(db, "s1", 0, "还有意见") == "请先对这条回答点赞或点踩，再保存意见。"
+    assert comment_on(db, "s1", 1, "  ") == "意见是空的，请先写下意见再保存。"
+
+
+def test_a_database_from_before_keys_gets_the_column(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old.sqlite3"
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, rating TEXT NOT NULL,"
+            " question TEXT NOT NULL, query TEXT NOT NULL, answer TEXT NOT NULL, found INTEGER NOT NULL,"
+            " citations TEXT NOT NULL, comment TEXT NOT NULL, doc TEXT NOT NULL)"
+        )
+        connection.execute("INSERT INTO feedback VALUES (1, '2026-01-01T00:00:00+00:00', 'up', '问', '问', '答', 1, '[]', '', '')")
+    record(db, _item(2))
+    assert [(f.id, f.key) for f in read_feedback(db)] == [(1, ""), (2, "")]
