@@ -60,10 +60,13 @@ def _stopwords() -> frozenset[str]:
 
 
 def is_english(text: str) -> bool:
-    """Whether a question is written in English: at least three English words, more English letters than Chinese characters."""
+    """Whether a question is written in English: three English words or more, among them a function or question word,
+    and more English letters than Chinese characters."""
     words = _LATIN_WORD.findall(text)
     letters = sum(len(w) for w in words)
-    return len(words) >= MIN_WORDS and letters > 2 * len(_CJK.findall(text))
+    # a sentence of English has function or question words ("what", "the", "is"); markup or code has none
+    grammatical = any(w.lower() in _stopwords() for w in words)
+    return len(words) >= MIN_WORDS and letters > 2 * len(_CJK.findall(text)) and grammatical
 
 
 def _singular(word: str) -> str:

@@ -15,6 +15,7 @@ from assistant.answer.english import Reader, glossary, is_english
         ("GDP增长多少？", False),  # a Chinese question with an English term
         ("江苏规划的目标是什么？", False),
         ("Plan period?", False),  # too few words to be read as a question
+        ("<script>alert(1)</script>", False),  # markup, not a sentence: no function or question word
     ],
 )
 def test_a_question_is_english_when_most_of_its_letters_are(text, expected):
