@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import answer, retrieval, scale
+from bench import answer, coldstart, retrieval, scale
 
 pytestmark = pytest.mark.slow
 
@@ -29,6 +29,15 @@ def test_the_answer_benchmark_runs(tmp_path, capsys):
     assert "| Assistant.ask, warm (10 questions x 1) |" in printed
     assert "| `assistant ask` cold start (1 processes) |" in printed
     assert "Answered (found) 10 of 10 questions." in printed
+
+
+def test_the_coldstart_benchmark_runs(settings, tmp_path, capsys):
+    options = ["--quick", "--out", str(tmp_path), "--index", str(settings.index_dir), "--corpus", str(settings.corpus_dir)]
+    assert coldstart.main(options) == 0
+    printed = capsys.readouterr().out
+    assert "| figure | median s | max s | median CPU s | runs s |" in printed
+    assert [line.split(" | ")[0] for line in printed.splitlines() if line.startswith("| ")][-3:] == ["| help", "| units", "| ask"]
+    assert (tmp_path / "coldstart.md").read_text(encoding="utf-8") == printed
 
 
 def test_the_scale_benchmark_runs(tmp_path, capsys):

@@ -54,7 +54,10 @@ class DenseIndex:
 
     @classmethod
     def load(cls, path: Path) -> DenseIndex:
-        """Opens a saved index with its vectors memory-mapped, not read: loading costs nothing per unit."""
+        """Opens a saved index; a flat index's vectors are memory-mapped, not read (100k x 64: 0.016 s, not 0.070 s).
+
+        IVF inverted lists are still read: faiss maps those only for its on-disk list format.
+        """
         import faiss
 
         return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC))
