@@ -90,6 +90,24 @@ def connect(address: str):
     return MilvusClient(uri=uri)
 
 
+def lite_server(db: Path, address: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that serve an embedded milvus-lite file over gRPC at `host:port`.
+
+    milvus-lite 2.5.1 has no `milvus-lite server` command; its binary takes the address itself (what
+    `milvus_lite.server.Server(db, address)` runs). Several processes then share one file through
+    `milvus://host:port`, as they would a Milvus server.
+    """
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("milvus_lite")
+    if spec is None or not spec.submodule_search_locations:
+        raise AssistantError("milvus-lite is not installed; pip install -c constraints.txt -e '.[deploy]'.")
+    lib = Path(next(iter(spec.submodule_search_locations))) / "lib"
+    env = {**os.environ, "LD_LIBRARY_PATH": f"{lib}:{os.environ.get('LD_LIBRARY_PATH', '')}"}
+    return [str(lib / "milvus"), str(Path(db).absolute()), address, "ERROR"], env
+
+
 def build_key(index: Index) -> str:
     """The name of the collection that holds this build: same corpus, embedder and units, same name."""
     manifest = index.manifest
