@@ -35,6 +35,10 @@ POINTER = "assistant_alias"  # milvus-lite has no aliases: one row naming the li
 PREFIX = "units_"
 MAX_TEXT = 65_535  # bytes of a VARCHAR field
 BATCH = 1_000  # rows per insert: well under gRPC's message limit at 1,024 dims
+# Milvus' BM25 is Lucene's with the (k1 + 1) numerator bm25s leaves out; dividing it out gives the
+# local scores (equal to float32 rounding), so `search --json` shows the same score on either backend.
+K1, B = 1.2, 0.75  # bm25s' parameters (indexing/lexical.py)
+BM25_SCALE = 1 / (1 + K1)
 REBUILD = "run `assistant build` with the same ASSISTANT_BACKEND to publish the index to Milvus"
 
 
@@ -185,8 +189,8 @@ def _schema(client, dim: int):
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["tokens"], output_field_names=["sparse"]))
     params = client.prepare_index_params()
-    # bm25s' parameters (indexing/lexical.py), so the scores are the same up to a constant factor
-    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params={"bm25_k1": 1.2, "bm25_b": 0.75})
+    # bm25s' parameters, so the scores differ only by the (k1 + 1) factor that BM25_SCALE divides out
+    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params={"bm25_k1": K1, "bm25_b": B})
     params.add_index("vector", index_type="FLAT", metric_type="IP")  # exact, as FAISS flat is locally
     return schema, params
 
@@ -304,7 +308,7 @@ class MilvusBackend:
             filter=self._filter(doc),
             search_params={"metric_type": "BM25"},
         )
-        return _ranked(found[0], k)
+        return [(position, score * BM25_SCALE) for position, score in _ranked(found[0], k)]
 
     def dense(self, vectors: np.ndarray, k: int, doc: str | None = None) -> list[Ranked]:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)

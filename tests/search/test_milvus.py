@@ -24,11 +24,8 @@ GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold.jsonl"
 
 
 @pytest.fixture(scope="module")
-def milvus(index, tmp_path_factory):
-    """The session's index published to an embedded milvus-lite file; yields its address."""
-    address = f"milvus://{tmp_path_factory.mktemp('milvus') / 'units.db'}"
-    publish(index, address)
-    return address
+def milvus(milvus_address):
+    return milvus_address
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +48,8 @@ def test_local_is_the_default_backend(index, settings):
     assert isinstance(open_backend(settings, index), LocalBackend)
 
 
-def test_every_mode_ranks_the_gold_questions_exactly_as_locally(index, retriever, on_milvus):
+def test_every_mode_ranks_the_gold_questions_exactly_as_locally(index, local_retriever, on_milvus):
+    retriever = local_retriever
     questions = [item.question for item in load_gold(GOLD, None)]
     for mode in ("bm25", "dense", "hybrid"):
         local = [[p for p, _ in ranked] for ranked in retriever.rank_batch(questions, 50, None, mode)]
@@ -59,8 +57,9 @@ def test_every_mode_ranks_the_gold_questions_exactly_as_locally(index, retriever
         assert [r[:10] for r in remote] == [r[:10] for r in local], mode
 
 
-def test_gold_recall_and_mrr_are_the_local_figures(index, steered, on_milvus):
+def test_gold_recall_and_mrr_are_the_local_figures(index, local_retriever, on_milvus):
     gold = load_gold(GOLD, None)
+    steered = SteeredRetriever(local_retriever)
     milvus_steered = SteeredRetriever(on_milvus)
     report = run_evaluation(
         gold,
@@ -79,7 +78,8 @@ def test_gold_recall_and_mrr_are_the_local_figures(index, steered, on_milvus):
     ]
 
 
-def test_a_document_filter_and_an_empty_query_behave_as_locally(retriever, on_milvus):
+def test_a_document_filter_and_an_empty_query_behave_as_locally(local_retriever, on_milvus):
+    retriever = local_retriever
     for mode in ("bm25", "dense", "hybrid"):
         local = retriever.search("采煤沉陷区综合治理", k=10, doc="coal", mode=mode)
         remote = on_milvus.search("采煤沉陷区综合治理", k=10, doc="coal", mode=mode)
