@@ -238,9 +238,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     from .ui.feedback import export_feedback
+    from .ui.feedback_postgres import shown
 
     count = export_feedback(settings.feedback_db, args.export, args.format)
-    print(f"Exported {count} feedback records from {settings.feedback_db} to {args.export}.", file=sys.stderr)
+    print(f"Exported {count} feedback records from {shown(str(settings.feedback_db))} to {args.export}.", file=sys.stderr)
     return 0
 
 

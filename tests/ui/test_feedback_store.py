@@ -137,6 +137,16 @@ def test_a_thumb_in_the_chat_stores_the_rated_turn(assistant, db):
     assert (stored.question, stored.rating, stored.comment, stored.doc) == (question, "down", "想看铜山区", "jiangsu")
 
 
+def test_the_cli_exports_from_either_store(db, tmp_path, monkeypatch, capsys):
+    from assistant.cli import main
+
+    record(db, _item(1))
+    monkeypatch.setenv("ASSISTANT_FEEDBACK_DB", str(db))
+    assert main(["feedback", "--export", str(tmp_path / "out.jsonl")]) == 0
+    assert [json.loads(line)["question"] for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()] == ["问题1"]
+    assert capsys.readouterr().err.startswith("Exported 1 feedback records from ")
+
+
 def test_an_unreachable_postgresql_is_one_sentence_without_the_password(tmp_path):
     dsn = f"postgresql://app:secret@/feedback?host={tmp_path}&connect_timeout=2"
     with pytest.raises(FeedbackError) as caught:
