@@ -74,7 +74,7 @@ def _publish(settings: Settings) -> None:
     from .indexing.store import load_index
     from .search.milvus import publish
 
-    live = publish(load_index(settings), settings.backend)
+    live = publish(load_index(settings), settings.backend, settings.index_dir)
     print(f"Published the index to {settings.backend} as collection {live}.", file=sys.stderr)
 
 

@@ -101,7 +101,7 @@ def child_milvus(corpus: Path, index_dir: Path, count: int, db: Path) -> dict:
     index = load_index(Settings(corpus_dir=corpus, index_dir=index_dir))
     address = f"milvus://{db}"
     started = time.perf_counter()
-    publish(index, address)
+    publish(index, address, index_dir)
     result: dict = {"publish": time.perf_counter() - started}
     local, remote = Retriever(index), Retriever(index, backend=MilvusBackend.open(address, index))
     texts = _queries(count)

@@ -195,18 +195,30 @@ def _schema(client, dim: int):
     return schema, params
 
 
-def row_tokens(index: Index) -> list[str]:
-    """Each row's BM25 tokens as the build made them, joined by spaces."""
-    from ..indexing.build import index_pieces
+def row_tokens(index: Index, index_dir: Path | None = None) -> list[str]:
+    """Each row's BM25 tokens as the build made them, joined by spaces.
 
-    tokens = index.tokenizer.analyse([index_pieces(unit) for unit in index.rows], {}).tokens
+    With the index folder, the words the build saved per document (docs/<id>.words) are reused, so
+    jieba, most of the cost, runs only on headings.
+    """
+    from ..indexing.build import index_pieces
+    from ..indexing.reuse import Previous, tokenizer_version
+
+    segmented: dict[str, list[str]] = {}
+    if index_dir is not None:
+        previous, version = Previous(Path(index_dir), index.manifest), tokenizer_version()
+        for document in index.documents:
+            rows = tuple(unit for unit in index.rows if unit.doc_id == document.id)
+            segmented.update(previous.segmented(document.id, version, rows))
+    tokens = index.tokenizer.analyse([index_pieces(unit) for unit in index.rows], segmented).tokens
     return [" ".join(t) for t in tokens]
 
 
-def publish(index: Index, address: str) -> str:
+def publish(index: Index, address: str, index_dir: Path | None = None) -> str:
     """Writes the index's rows into a new collection and switches the alias to it once it is whole.
 
     A collection that already holds this build is reused; builds older than the one it replaces are dropped.
+    `index_dir` (the folder `index` was loaded from) lets the build's saved words be reused.
 
     Returns:
         The name of the live collection.
@@ -220,7 +232,7 @@ def publish(index: Index, address: str) -> str:
         previous = live_collection(client)
         if previous == target:
             return target
-        texts = row_tokens(index)
+        texts = row_tokens(index, index_dir)
         vectors = index.dense.vectors(0, index.dense.size)
         too_long = next((i for i, t in enumerate(texts) if len(t.encode()) > MAX_TEXT), None)
         if too_long is not None:

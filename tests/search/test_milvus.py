@@ -44,6 +44,16 @@ def test_addresses_name_a_file_or_a_server():
     assert Settings.from_env({}).backend == "local"
 
 
+def test_the_published_tokens_are_the_builds_with_or_without_its_saved_words(index, settings):
+    from assistant.search.milvus import row_tokens
+
+    fresh = row_tokens(index)
+    assert row_tokens(index, settings.index_dir) == fresh
+    assert len(fresh) == len(index.rows)
+    first = index.rows[0]
+    assert sorted(fresh[0].split()) == sorted(index.tokenizer.analyse([[*first.path[-2:], first.label, first.body]]).tokens[0])
+
+
 def test_local_is_the_default_backend(index, settings):
     assert isinstance(open_backend(settings, index), LocalBackend)
 
