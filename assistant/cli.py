@@ -47,6 +47,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         try:
             load_index(settings)
             print(f"The index in {settings.index_dir} is up to date.", file=sys.stderr)
+            _publish(settings)
             return 0
         except (IndexNotBuilt, IndexStale, IndexDamaged) as reason:
             print(f"Rebuilding: {reason}", file=sys.stderr)
@@ -62,7 +63,19 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         file=sys.stderr,
     )
     _print_recognised(settings)
+    _publish(settings)
     return 0
+
+
+def _publish(settings: Settings) -> None:
+    """With ASSISTANT_BACKEND=milvus://…, writes the built index into a new collection and switches the alias to it."""
+    if settings.backend == "local":
+        return
+    from .indexing.store import load_index
+    from .search.milvus import publish
+
+    live = publish(load_index(settings), settings.backend, settings.index_dir)
+    print(f"Published the index to {settings.backend} as collection {live}.", file=sys.stderr)
 
 
 def _print_recognised(settings: Settings) -> None:
@@ -100,13 +113,12 @@ def _batch(path: Path) -> list[dict]:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from .answer.conversation import Resolver
-    from .indexing.store import load_index
     from .search.retriever import Retriever
     from .search.steering import SteeredRetriever
 
     if not args.batch and args.query is None:
         raise AssistantError("Give a QUERY or --batch FILE.")
-    core = Retriever(load_index(settings))
+    core = Retriever.load(settings)
     items = _batch(args.batch) if args.batch else [{"question": args.query, "history": []}]
     # read as `ask` reads them: cleaned (a lone surrogate from undecodable argv bytes would crash the
     # embedder), traditional characters folded, a follow-up resolved against its history
@@ -217,9 +229,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     from .ui.feedback import export_feedback
+    from .ui.feedback_postgres import shown
 
     count = export_feedback(settings.feedback_db, args.export, args.format)
-    print(f"Exported {count} feedback records from {settings.feedback_db} to {args.export}.", file=sys.stderr)
+    print(f"Exported {count} feedback records from {shown(str(settings.feedback_db))} to {args.export}.", file=sys.stderr)
     return 0
 
 

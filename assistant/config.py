@@ -12,6 +12,7 @@ from .errors import SettingsError
 LOCAL_EMBEDDER = "local"
 TRUE = frozenset({"1", "true", "yes", "on"})
 FALSE = frozenset({"", "0", "false", "no", "off"})
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,11 @@ class Settings:
     llm_model: str = ""
     llm_api_key: str = field(default="", repr=False)
     llm_timeout: float = 20.0
-    feedback_db: Path = Path("feedback.sqlite3")
+    # A file path is SQLite (one machine); "postgresql://user@host/db" is PostgreSQL, shared by several replicas.
+    feedback_db: Path | str = Path("feedback.sqlite3")
+    # Where candidates come from: "local" (the index folder), "milvus:///path/units.db" (embedded
+    # milvus-lite, one process) or "milvus://host:19530" (a Milvus server, shared by several replicas).
+    backend: str = "local"
     auth: str = field(default="", repr=False)  # "user:password" enables the app's login
     # "user:password" of the one account that may export feedback in the app; unset, the app offers no export.
     admin: str = field(default="", repr=False)
@@ -75,6 +80,12 @@ class Settings:
         strict_text = get("STRICT", "").strip().lower()
         if strict_text not in TRUE | FALSE:
             raise SettingsError(f"ASSISTANT_STRICT must be 1 or 0 (true or false), got {strict_text!r}.")
+        backend = get("BACKEND", base.backend).strip() or base.backend
+        if backend != "local" and not backend.startswith("milvus://"):
+            raise SettingsError(
+                f"ASSISTANT_BACKEND is 'local', 'milvus:///path/units.db' (embedded) or 'milvus://host:19530' (a server), not {backend!r}."
+            )
+        feedback_text = get("FEEDBACK_DB", str(base.feedback_db))
         return cls(
             corpus_dir=Path(get("CORPUS_DIR", str(base.corpus_dir))),
             index_dir=Path(get("INDEX_DIR", str(base.index_dir))),
@@ -86,7 +97,8 @@ class Settings:
             llm_model=get("LLM_MODEL", ""),
             llm_api_key=get("LLM_API_KEY", env.get("OPENAI_API_KEY", "")),
             llm_timeout=timeout,
-            feedback_db=Path(get("FEEDBACK_DB", str(base.feedback_db))),
+            feedback_db=feedback_text if feedback_text.startswith(POSTGRES_SCHEMES) else Path(feedback_text),
+            backend=backend,
             auth=get("AUTH", ""),
             admin=get("ADMIN", ""),
         )

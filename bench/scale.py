@@ -6,7 +6,7 @@ is its own. At the largest size it also compares FAISS index types (exact flat v
 nlist / nprobe) on latency and recall against exact search, and the BM25 scoring path against
 bm25s' own, in the same process. Prints a table and writes bench/results/scale.md; asserts nothing.
 
-    python bench/scale.py [--sizes 1000,10000,100000] [--queries 200] [--quick] [--out DIR]
+    python bench/scale.py [--sizes 1000,10000,100000] [--queries 200] [--quick] [--out DIR] [--backend milvus]
 """
 
 from __future__ import annotations
@@ -81,13 +81,39 @@ def child_search(corpus: Path, index_dir: Path, count: int) -> dict:
         return [int(i) for i in order if scores[i] > 0]
 
     def fast(query: str) -> list[int]:
-        return [p for p, _ in retriever._lexical(query, CANDIDATES, None)]
+        return [p for p, _ in retriever.backend.lexical(index.tokenizer.tokens(query), CANDIDATES)]
 
     result["bm25_fast"] = list(_p50_p95(measure("fast", fast, texts)))
     result["bm25_reference"] = list(_p50_p95(measure("reference", reference, texts)))
     result["bm25_same"] = sum(fast(q) == reference(q) for q in texts)
     result["queries"] = len(texts)
     result["rss"] = peak_rss()
+    return result
+
+
+def child_milvus(corpus: Path, index_dir: Path, count: int, db: Path) -> dict:
+    """The same index published to an embedded milvus-lite file: publish time, latency per mode, rankings vs local."""
+    from assistant.config import Settings
+    from assistant.indexing.store import load_index
+    from assistant.search.milvus import MilvusBackend, publish
+    from assistant.search.retriever import CANDIDATES, Retriever
+
+    index = load_index(Settings(corpus_dir=corpus, index_dir=index_dir))
+    address = f"milvus://{db}"
+    started = time.perf_counter()
+    publish(index, address, index_dir)
+    result: dict = {"publish": time.perf_counter() - started}
+    local, remote = Retriever(index), Retriever(index, backend=MilvusBackend.open(address, index))
+    texts = _queries(count)
+    for mode in MODES:
+        latency = measure(mode, lambda q, mode=mode: remote.search(q, k=5, mode=mode), texts)
+        result[mode] = [latency.p50, latency.p95]
+        here = local.rank_batch(texts, CANDIDATES, None, mode)
+        there = remote.rank_batch(texts, CANDIDATES, None, mode)
+        result[f"{mode}_same"] = sum([p for p, _ in a[:10]] == [p for p, _ in b[:10]] for a, b in zip(here, there, strict=True))
+    result["queries"] = len(texts)
+    result["rss"] = peak_rss()
+    result["disk"] = folder_size(db.parent)
     return result
 
 
@@ -161,7 +187,7 @@ def _child(*args: str) -> dict:
 
 
 # -- the parent: sizes, tables, growth ----------------------------------------------------------------
-def run(sizes: list[int], count: int, quick: bool, out_dir: Path | None = None) -> str:
+def run(sizes: list[int], count: int, quick: bool, out_dir: Path | None = None, backend: str = "local") -> str:
     """Measures every size (and FAISS at the largest); returns the report (Markdown)."""
     from bench.synthetic import write_corpus
 
@@ -182,10 +208,15 @@ def run(sizes: list[int], count: int, quick: bool, out_dir: Path | None = None) 
             search = _child("search", str(corpus), str(index_dir), str(count))
             disk = folder_size(index_dir)
             results.append({"size": size, "build": build, "rebuild": rebuild, "search": search, "disk": disk, "parts": parts})
+            if backend == "milvus":
+                print(f"[{size}] publishing to milvus-lite and searching there ...", file=sys.stderr, flush=True)
+                db = Path(scratch) / f"milvus{size}" / "units.db"
+                results[-1]["milvus"] = _child("milvus", str(corpus), str(index_dir), str(count), str(db))
             if size == sizes[-1]:
                 print(f"[{size}] comparing FAISS index types ...", file=sys.stderr, flush=True)
                 faiss_result = _child("faiss", str(index_dir), str(count), "quick" if quick else "full")
-    text = "\n\n".join([header, *_tables(results), _faiss_table(faiss_result)])
+    milvus = [_milvus_table(results)] if backend == "milvus" else []
+    text = "\n\n".join([header, *_tables(results), *milvus, _faiss_table(faiss_result)])
     write_result("scale", text, out_dir)
     return text
 
@@ -246,6 +277,32 @@ def _tables(results: list[dict]) -> list[str]:
     return out
 
 
+def _milvus_table(results: list[dict]) -> str:
+    mb = 1e6
+    rows = []
+    for r in results:
+        s, m = r["search"], r["milvus"]
+        for name, part in (("local (bm25s + FAISS)", s), ("milvus-lite 2.5.1, embedded", m)):
+            rows.append(
+                [
+                    f"{r['build']['searchable']:,}",
+                    name,
+                    f"{m['publish']:.1f} s" if part is m else "",
+                    *(f"{part[mode][0]:.1f} / {part[mode][1]:.1f}" for mode in MODES),
+                    " / ".join(f"{m[f'{mode}_same']}" for mode in MODES) + f" of {m['queries']}" if part is m else "",
+                    f"{part['rss'] / mb:,.0f} MB",
+                ]
+            )
+    return (
+        "The same index searched through the Milvus backend (tokens space-joined under the whitespace tokenizer, "
+        "top 50 per side from Milvus, fusion in Python), beside local; one query per call, k=5.\n\n"
+        + table(
+            ["units", "backend", "publish", *(f"{mode} p50 / p95 ms" for mode in MODES), "same top 10 bm25 / dense / hybrid", "peak RSS"],
+            rows,
+        )
+    )
+
+
 def _faiss_table(result: dict) -> str:
     rows = [
         [name, f"{build:.2f} s", f"{p50:.2f}", f"{p95:.2f}", f"{recall10:.3f}", f"{recall50:.3f}"]
@@ -264,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200, help="timed queries per mode (gold questions, cycled)")
     parser.add_argument("--quick", action="store_true", help="one corpus of 300 units, 20 queries: checks that the benchmark runs")
     parser.add_argument("--out", type=Path, help="folder for scale.md (default bench/results)")
+    parser.add_argument("--backend", choices=("local", "milvus"), default="local", help="milvus: also search via milvus-lite")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -272,12 +330,14 @@ def main(argv: list[str] | None = None) -> int:
             result = child_build(Path(rest[0]), Path(rest[1]))
         elif kind == "search":
             result = child_search(Path(rest[0]), Path(rest[1]), int(rest[2]))
+        elif kind == "milvus":
+            result = child_milvus(Path(rest[0]), Path(rest[1]), int(rest[2]), Path(rest[3]))
         else:
             result = child_faiss(Path(rest[0]), int(rest[1]), rest[2] == "quick")
         print(json.dumps(result))
         return 0
     sizes, count = ([300], 20) if args.quick else ([int(s) for s in args.sizes.split(",")], args.queries)
-    print(run(sizes, count, args.quick, args.out))
+    print(run(sizes, count, args.quick, args.out, args.backend))
     return 0
 
 

@@ -52,6 +52,19 @@ def index(settings):
 
 
 @pytest.fixture(scope="session")
+def milvus_address(index, tmp_path_factory):
+    """The session's index published to an embedded milvus-lite file (the Milvus C++ core); its address.
+
+    tests/search and tests/answer run their retrieval and answer tests over it as well (their conftest.py).
+    """
+    from assistant.search.milvus import publish
+
+    address = f"milvus://{tmp_path_factory.mktemp('milvus') / 'units.db'}"
+    publish(index, address)
+    return address
+
+
+@pytest.fixture(scope="session")
 def retriever(index):
     """The pure retriever: plain BM25, dense and hybrid search."""
     from assistant.search.retriever import Retriever

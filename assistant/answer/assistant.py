@@ -15,6 +15,7 @@ from ..corpus.headings import chinese_number
 from ..indexing.build import ensure_index
 from ..indexing.store import Index, load_index
 from ..records import Citation, Hit, Reply
+from ..search.backend import open_backend
 from ..search.retriever import Retriever
 from ..search.steering import SteeredRetriever
 from . import english, intents
@@ -85,7 +86,7 @@ class Assistant:
     def __init__(self, index: Index, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.index = index
-        self.retriever = SteeredRetriever(Retriever(index))
+        self.retriever = SteeredRetriever(Retriever(index, backend=open_backend(self.settings, index)))
         self.scorer = Scorer(index)
         self.resolver = Resolver(index)
         self.checker = Checker(index, self.scorer)

@@ -1,4 +1,6 @@
-"""Feedback: thumbs up/down on answers, stored durably in SQLite and exported as CSV or JSON lines.
+"""Feedback: thumbs up/down on answers, stored durably in SQLite (or PostgreSQL) and exported as CSV or JSON lines.
+
+A `postgresql://` address instead of a file path stores it in PostgreSQL (feedback_postgres.py), for several replicas.
 
 An answer has one rating: a record with a `key` (the chat's session and turn) replaces the earlier
 rating of that answer, and a comment is added to it later. Exports have Chinese columns and times
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+from ..config import POSTGRES_SCHEMES
 from ..errors import AssistantError
 from ..records import Reply
 
@@ -146,6 +149,21 @@ def _citation_line(citation: dict) -> str:
     return f"[{citation.get('ref', '')}] 《{citation.get('doc_title', '')}》 {citation.get('label', '')}：{quote}"
 
 
+def _postgres(db: Path | str) -> bool:
+    """The storage seam: a postgresql:// address is PostgreSQL (feedback_postgres.py), anything else an SQLite file."""
+    return isinstance(db, str) and db.startswith(POSTGRES_SCHEMES)
+
+
+def _on_postgres(action: str, db: str, *args: object):
+    """Runs one store action on PostgreSQL, its failures as FeedbackError (the module is loaded only when used)."""
+    from . import feedback_postgres
+
+    try:
+        return getattr(feedback_postgres, action)(db, *args)
+    except feedback_postgres.Unavailable as error:
+        raise FeedbackError(str(error), error.problem) from None
+
+
 def _damaged(db: Path, error: sqlite3.Error) -> FeedbackError:
     text = str(error)
     if isinstance(error, sqlite3.OperationalError) and "unable to open" in text:
@@ -193,10 +211,12 @@ def record(db: Path, feedback: Feedback) -> int:
     """
     if feedback.rating not in (UP, DOWN):
         raise FeedbackError(f"A rating is 'up' or 'down', not {feedback.rating!r}.")
-    db = Path(db)
     created = feedback.created or datetime.now(UTC).isoformat(timespec="seconds")
     row = (created, feedback.rating, feedback.question, feedback.query, feedback.answer, int(feedback.found))
     row += (feedback.citations or "[]", feedback.comment, feedback.doc, feedback.key)
+    if _postgres(db):
+        return _on_postgres("record", db, row)
+    db = Path(db)
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
         with _WRITE_LOCK, closing(_connect(db)) as connection:
@@ -224,6 +244,8 @@ def record(db: Path, feedback: Feedback) -> int:
 
 def _change(db: Path, statement: str, values: tuple) -> int:
     """Runs one UPDATE/DELETE on an existing database; returns how many rows it changed (0 without a database)."""
+    if _postgres(db):
+        return _on_postgres("change", db, statement.replace("?", "%s"), values)
     db = Path(db)
     if not db.exists():
         return 0
@@ -259,6 +281,8 @@ def check(db: Path) -> None:
     Raises:
         FeedbackError: the database is damaged, locked or cannot be opened, or its folder cannot be made.
     """
+    if _postgres(db):
+        return _on_postgres("check", db)
     db = Path(db)
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
@@ -279,17 +303,19 @@ def read_feedback(db: Path) -> list[Feedback]:
     Raises:
         FeedbackError: the database is damaged.
     """
-    db = Path(db)
-    if not db.exists():
+    if _postgres(db):
+        rows = _on_postgres("read_rows", db)
+    elif not Path(db).exists():
         return []
-    try:
-        with closing(_connect(db)) as connection:
-            rows = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id").fetchall()
-    except sqlite3.Error as error:
-        raise _damaged(db, error) from None
+    else:
+        try:
+            with closing(_connect(Path(db))) as connection:
+                rows = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM feedback ORDER BY id").fetchall()
+        except sqlite3.Error as error:
+            raise _damaged(Path(db), error) from None
     return [
         Feedback(
-            id=row[0],
+            id=int(row[0]),
             created=row[1],
             rating=row[2],
             question=row[3],

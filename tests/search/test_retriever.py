@@ -124,7 +124,10 @@ def test_plain_bm25_is_bm25_whatever_the_question_names(retriever, index):
     for question in ("江苏规划确定的基本原则有哪些？", "两份文件在人才方面分别怎么说？", "指导意见提出的保障措施"):
         scores = index.lexical.scores(index.tokenizer.tokens(question))
         expected = [(index.rows[i].id, float(scores[i])) for i in np.lexsort((np.arange(len(scores)), -scores))[:10]]
-        assert [(h.unit.id, h.score) for h in retriever.search(question, k=10, mode="bm25")] == expected
+        hits = retriever.search(question, k=10, mode="bm25")
+        assert [h.unit.id for h in hits] == [unit_id for unit_id, _ in expected]
+        # exact locally; Milvus computes the same BM25 in its own float32 arithmetic
+        assert [h.score for h in hits] == pytest.approx([score for _, score in expected], rel=1e-5)
 
 
 def test_steering_applies_on_top_of_the_same_candidates(retriever, steered):

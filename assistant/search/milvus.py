@@ -1,0 +1,347 @@
+"""Milvus: the search backend on Milvus (pymilvus), embedded milvus-lite in tests, a server or cluster in production.
+
+One collection per build, named after what was built (corpus hash, embedder, unit count), and an
+alias switched to it once it is whole — the same atomic swap as the index folder. Its text field
+holds the product's own tokens joined by spaces under Milvus' `whitespace` tokenizer, so Milvus'
+BM25 sees exactly the terms bm25s sees; each side returns its top k and fusion and steering stay
+in Python (Milvus' own RRF and WeightedRanker lost recall on the gold set).
+
+Addresses: `milvus:///abs/path/units.db` opens an embedded milvus-lite file (one process only);
+`milvus://host:19530` talks to a server (`milvus-lite` run with an address is one too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+import types
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import AssistantError, IndexNotBuilt, IndexStale
+
+if TYPE_CHECKING:
+    from ..indexing.store import Index
+
+MILVUS = "milvus"
+Ranked = list[tuple[int, float]]  # as in backend.py (which imports this module lazily: no circle)
+ALIAS = "assistant_units"  # what a build switches when it is whole
+POINTER = "assistant_alias"  # milvus-lite has no aliases: one row naming the live collection instead
+PREFIX = "units_"
+MAX_TEXT = 65_535  # bytes of a VARCHAR field
+BATCH = 1_000  # rows per insert: well under gRPC's message limit at 1,024 dims
+# Milvus' BM25 is Lucene's with the (k1 + 1) numerator bm25s leaves out; dividing it out gives the
+# local scores (equal to float32 rounding), so `search --json` shows the same score on either backend.
+K1, B = 1.2, 0.75  # bm25s' parameters (indexing/lexical.py)
+BM25_SCALE = 1 / (1 + K1)
+REBUILD = "run `assistant build` with the same ASSISTANT_BACKEND to publish the index to Milvus"
+
+
+def _install_pkg_resources_shim() -> None:
+    """milvus-lite 2.5.1 reads its own version through `pkg_resources`, which setuptools ≥ 81 no longer has.
+
+    Downgrading setuptools would break torch's requirement (setuptools ≥ 77.0.3) and make jieba warn
+    on every import, so only the two names milvus-lite uses are provided, from importlib.metadata.
+    """
+    try:
+        import pkg_resources  # noqa: F401
+    except ImportError:
+        shim = types.ModuleType("pkg_resources")
+
+        class DistributionNotFound(Exception):
+            pass
+
+        def get_distribution(name: str):
+            try:
+                return types.SimpleNamespace(version=metadata.version(name))
+            except metadata.PackageNotFoundError:
+                raise DistributionNotFound(name) from None
+
+        shim.DistributionNotFound = DistributionNotFound
+        shim.get_distribution = get_distribution
+        sys.modules["pkg_resources"] = shim
+
+
+def client_uri(address: str) -> str:
+    """What pymilvus' MilvusClient takes for a `milvus://` address.
+
+    Raises:
+        AssistantError: not a milvus:// address, or an embedded file without an absolute path ending in .db.
+    """
+    if not address.startswith(f"{MILVUS}://"):
+        raise AssistantError(f"A Milvus address starts with milvus://, not {address!r}.")
+    rest = address[len(f"{MILVUS}://") :]
+    if rest.startswith("/"):
+        if not rest.endswith(".db"):
+            raise AssistantError(f"An embedded Milvus file ends in .db: milvus:///path/units.db, not {address!r}.")
+        return rest
+    return f"http://{rest}"
+
+
+def connect(address: str):
+    """A MilvusClient for a `milvus://` address (the folder of an embedded file is made)."""
+    _install_pkg_resources_shim()
+    from pymilvus import MilvusClient
+
+    uri = client_uri(address)
+    if not uri.startswith("http"):
+        Path(uri).parent.mkdir(parents=True, exist_ok=True)
+    return MilvusClient(uri=uri)
+
+
+def lite_server(db: Path, address: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that serve an embedded milvus-lite file over gRPC at `host:port`.
+
+    milvus-lite 2.5.1 has no `milvus-lite server` command; its binary takes the address itself (what
+    `milvus_lite.server.Server(db, address)` runs). Several processes then share one file through
+    `milvus://host:port`, as they would a Milvus server.
+    """
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("milvus_lite")
+    if spec is None or not spec.submodule_search_locations:
+        raise AssistantError("milvus-lite is not installed; pip install -c constraints.txt -e '.[deploy]'.")
+    lib = Path(next(iter(spec.submodule_search_locations))) / "lib"
+    env = {**os.environ, "LD_LIBRARY_PATH": f"{lib}:{os.environ.get('LD_LIBRARY_PATH', '')}"}
+    return [str(lib / "milvus"), str(Path(db).absolute()), address, "ERROR"], env
+
+
+def build_key(index: Index) -> str:
+    """The name of the collection that holds this build: same corpus, embedder and units, same name."""
+    manifest = index.manifest
+    what = {
+        "corpus": manifest.get("corpus_hash"),
+        "embedder": manifest.get("embedder", {}).get("fingerprint") or manifest.get("embedder", {}).get("name"),
+        "rows": len(index.rows),
+        "ids": hashlib.sha256("\n".join(u.id for u in index.rows).encode()).hexdigest(),
+    }
+    return PREFIX + hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _lite(client) -> bool:
+    """True for milvus-lite (embedded or served): it answers alias calls with UNIMPLEMENTED."""
+    known = getattr(client, "_assistant_lite", None)
+    if known is None:
+        quiet = logging.getLogger("pymilvus.decorators")
+        level, quiet.level = quiet.level, logging.CRITICAL  # pymilvus logs every failed call at ERROR
+        try:
+            client.list_aliases()
+            known = False
+        except Exception as error:  # pymilvus raises the server's gRPC error as it comes
+            known = "UNIMPLEMENTED" in repr(error) or "UNIMPLEMENTED" in str(error)
+        finally:
+            quiet.level = level
+        client._assistant_lite = known
+    return known
+
+
+def live_collection(client) -> str | None:
+    """The collection the alias names (the pointer row on milvus-lite), or None before the first build."""
+    if not _lite(client):
+        try:
+            return client.describe_alias(ALIAS).get("collection_name") or None
+        except Exception:  # no such alias (pymilvus raises the server's error as it comes)
+            return None
+    if not client.has_collection(POINTER):
+        return None
+    rows = client.query(POINTER, filter=f'name == "{ALIAS}"', output_fields=["target"])
+    return rows[0]["target"] if rows else None
+
+
+def _switch(client, target: str) -> None:
+    """Points the alias at `target` in one step (an upsert of the pointer row where aliases are missing)."""
+    if not _lite(client):
+        try:
+            client.alter_alias(target, ALIAS)
+        except Exception:  # no alias yet (pymilvus raises the server's error as it comes)
+            client.create_alias(target, ALIAS)
+        return
+    from pymilvus import DataType
+
+    if not client.has_collection(POINTER):
+        schema = client.create_schema(auto_id=False)
+        schema.add_field("name", DataType.VARCHAR, is_primary=True, max_length=128)
+        schema.add_field("target", DataType.VARCHAR, max_length=128)
+        schema.add_field("v", DataType.FLOAT_VECTOR, dim=2)  # Milvus wants a vector field in every collection
+        params = client.prepare_index_params()
+        params.add_index("v", index_type="FLAT", metric_type="L2")
+        client.create_collection(POINTER, schema=schema, index_params=params, consistency_level="Strong")
+    client.upsert(POINTER, [{"name": ALIAS, "target": target, "v": [0.0, 0.0]}])
+    client.flush(POINTER)
+
+
+def _schema(client, dim: int):
+    from pymilvus import DataType, Function, FunctionType
+
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("pos", DataType.INT64, is_primary=True)  # the row's position in the index
+    schema.add_field("doc_id", DataType.VARCHAR, max_length=256)
+    schema.add_field("unit_id", DataType.VARCHAR, max_length=512)
+    # the product's tokens, space-joined: the whitespace tokenizer gives BM25 exactly those terms
+    schema.add_field("tokens", DataType.VARCHAR, max_length=MAX_TEXT, enable_analyzer=True, analyzer_params={"tokenizer": "whitespace"})
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+    schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["tokens"], output_field_names=["sparse"]))
+    params = client.prepare_index_params()
+    # bm25s' parameters, so the scores differ only by the (k1 + 1) factor that BM25_SCALE divides out
+    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params={"bm25_k1": K1, "bm25_b": B})
+    params.add_index("vector", index_type="FLAT", metric_type="IP")  # exact, as FAISS flat is locally
+    return schema, params
+
+
+def row_tokens(index: Index, index_dir: Path | None = None) -> list[str]:
+    """Each row's BM25 tokens as the build made them, joined by spaces.
+
+    With the index folder, the words the build saved per document (docs/<id>.words) are reused, so
+    jieba, most of the cost, runs only on headings.
+    """
+    from ..indexing.build import index_pieces
+    from ..indexing.reuse import Previous, tokenizer_version
+
+    segmented: dict[str, list[str]] = {}
+    if index_dir is not None:
+        previous, version = Previous(Path(index_dir), index.manifest), tokenizer_version()
+        for document in index.documents:
+            rows = tuple(unit for unit in index.rows if unit.doc_id == document.id)
+            segmented.update(previous.segmented(document.id, version, rows))
+    tokens = index.tokenizer.analyse([index_pieces(unit) for unit in index.rows], segmented).tokens
+    return [" ".join(t) for t in tokens]
+
+
+def publish(index: Index, address: str, index_dir: Path | None = None) -> str:
+    """Writes the index's rows into a new collection and switches the alias to it once it is whole.
+
+    A collection that already holds this build is reused; builds older than the one it replaces are dropped.
+    `index_dir` (the folder `index` was loaded from) lets the build's saved words be reused.
+
+    Returns:
+        The name of the live collection.
+
+    Raises:
+        AssistantError: a row's tokens do not fit Milvus' text field.
+    """
+    client = connect(address)
+    try:
+        target = build_key(index)
+        previous = live_collection(client)
+        if previous == target:
+            return target
+        texts = row_tokens(index, index_dir)
+        vectors = index.dense.vectors(0, index.dense.size)
+        too_long = next((i for i, t in enumerate(texts) if len(t.encode()) > MAX_TEXT), None)
+        if too_long is not None:
+            raise AssistantError(f"The unit {index.rows[too_long].id} has more tokens than Milvus' text field holds ({MAX_TEXT} bytes).")
+        if client.has_collection(target):  # a build that stopped half-way
+            client.drop_collection(target)
+        schema, params = _schema(client, int(vectors.shape[1]))
+        client.create_collection(target, schema=schema, index_params=params, consistency_level="Strong")
+        rows = index.rows
+        for start in range(0, len(texts), BATCH):
+            batch = range(start, min(start + BATCH, len(texts)))
+            client.insert(
+                target,
+                [_entity(p, rows[p], texts[p], vectors[p]) for p in batch],
+            )
+        client.flush(target)
+        count = client.query(target, filter="", output_fields=["count(*)"])[0]["count(*)"]
+        if count != len(texts):
+            raise AssistantError(f"Milvus holds {count} of the {len(texts)} rows written to {target}; run the build again.")
+        _switch(client, target)
+        for name in client.list_collections():  # the build before stays for replicas still on it
+            if name.startswith(PREFIX) and name not in (target, previous):
+                client.drop_collection(name)
+        return target
+    finally:
+        client.close()
+
+
+def _entity(position: int, unit, tokens: str, vector: np.ndarray) -> dict:
+    return {"pos": position, "doc_id": unit.doc_id, "unit_id": unit.id, "tokens": tokens, "vector": vector.tolist()}
+
+
+class MilvusBackend:
+    """Candidates from one Milvus collection: BM25 over the tokens field, cosine over the vector field."""
+
+    name = MILVUS
+
+    def __init__(self, client, collection: str, size: int) -> None:
+        self._client = client
+        self.collection = collection
+        self._size = size
+
+    @classmethod
+    def open(cls, address: str, index: Index) -> MilvusBackend:
+        """The live collection at `address`, checked to hold the build of `index`.
+
+        The backend searches that collection by name, not the alias: positions must match the
+        replica's loaded index, so a replica moves to a new build when it reloads, not mid-request.
+
+        Raises:
+            IndexNotBuilt: nothing published yet; IndexStale: Milvus holds another build.
+        """
+        client = connect(address)
+        live = live_collection(client)
+        wanted = build_key(index)
+        if live is None:
+            client.close()
+            raise IndexNotBuilt(f"Milvus at {address} holds no index yet; {REBUILD}.")
+        if live != wanted:
+            if not client.has_collection(wanted):
+                client.close()
+                raise IndexStale(f"Milvus at {address} holds another build than the index in this folder; {REBUILD}.")
+            live = wanted  # a replica not yet reloaded after a newer build: keep serving the one it knows
+        client.load_collection(live)
+        return cls(client, live, len(index.rows))
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _filter(self, doc: str | None) -> str:
+        return f"doc_id == {json.dumps(doc, ensure_ascii=False)}" if doc else ""
+
+    def lexical(self, tokens: list[str], k: int, doc: str | None = None) -> Ranked:
+        if not tokens or k <= 0:
+            return []
+        found = self._client.search(
+            self.collection,
+            data=[" ".join(tokens)],
+            anns_field="sparse",
+            limit=min(k, self._size),
+            filter=self._filter(doc),
+            search_params={"metric_type": "BM25"},
+        )
+        return [(position, score * BM25_SCALE) for position, score in _ranked(found[0], k)]
+
+    def dense(self, vectors: np.ndarray, k: int, doc: str | None = None) -> list[Ranked]:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        results: list[Ranked] = [[] for _ in range(len(vectors))]
+        asked = [i for i, v in enumerate(vectors) if np.any(v)]  # a zero vector matches nothing (as locally)
+        if not asked or k <= 0:
+            return results
+        found = self._client.search(
+            self.collection,
+            data=[vectors[i].tolist() for i in asked],
+            anns_field="vector",
+            limit=min(k, self._size),
+            filter=self._filter(doc),
+            search_params={"metric_type": "IP"},
+        )
+        for i, hits in zip(asked, found, strict=True):
+            results[i] = _ranked(hits, k)
+        return results
+
+
+def _ranked(hits, k: int) -> Ranked:
+    """Milvus' hits as (position, score), best first, ties broken by position as locally."""
+    pairs = [(int(hit["id"]), float(hit["distance"])) for hit in hits]
+    return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))[:k]
