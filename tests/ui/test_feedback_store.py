@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.ui.feedback import Feedback, FeedbackError, check, export_feedback, read_feedback, record
+from assistant.ui.feedback import Feedback, FeedbackError, _citation_line, check, export_feedback, read_feedback, record
 from assistant.ui.feedback_postgres import shown
 from assistant.ui.handlers import rate, respond
 
@@ -91,13 +91,14 @@ def test_export_as_csv_and_json_lines(db, tmp_path):
     record(db, Feedback("down", "问题2", "回答2", "[]", query="检索2", found=False, comment="缺少来源, 且有“引号”", doc="coal"))
     assert export_feedback(db, tmp_path / "f.csv") == 2
     rows = list(csv.reader((tmp_path / "f.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert [row[:1] + row[2:] for row in rows[1:]] == [
-        ["1", "up", "问题1", "检索1", "回答1[1]", "1", json.dumps(CITATION, ensure_ascii=False), "", ""],
-        ["2", "down", "问题2", "检索2", "回答2", "0", "[]", "缺少来源, 且有“引号”", "coal"],
+    cited = _citation_line(CITATION[0])
+    assert [row[:1] + row[2:] for row in rows[1:]] == [  # the export's Chinese columns, 时间 left out
+        ["1", "问题1", "检索1", "回答1[1]", "赞", "", cited, "是", "全部"],
+        ["2", "问题2", "检索2", "回答2", "踩", "缺少来源, 且有“引号”", "", "否", "coal"],
     ]
     assert export_feedback(db, tmp_path / "f.jsonl") == 2
     lines = [json.loads(line) for line in (tmp_path / "f.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [(x["id"], x["found"], x["citations"], x["doc"]) for x in lines] == [(1, True, CITATION, ""), (2, False, [], "coal")]
+    assert [(x["编号"], x["是否找到"], x["引用"], x["检索范围"]) for x in lines] == [(1, "是", cited, "全部"), (2, "否", "", "coal")]
 
 
 def test_twenty_threads_write_at_once_and_nothing_is_lost(db):
@@ -149,7 +150,7 @@ def test_the_cli_exports_from_either_store(db, tmp_path, monkeypatch, capsys):
     record(db, _item(1))
     monkeypatch.setenv("ASSISTANT_FEEDBACK_DB", str(db))
     assert main(["feedback", "--export", str(tmp_path / "out.jsonl")]) == 0
-    assert [json.loads(line)["question"] for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()] == ["问题1"]
+    assert [json.loads(line)["问题"] for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()] == ["问题1"]
     assert capsys.readouterr().err.startswith("Exported 1 feedback records from ")
 
 
