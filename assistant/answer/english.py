@@ -196,8 +196,8 @@ class Reader:
         # a term that another term already contains ("森林覆盖率" and "率") is said once
         kept = list(dict.fromkeys(t for t in terms if t))
         body = "".join(t for t in kept if not any(t != other and t in other for other in kept))
-        if len(unread) > len(kept) - sum(t in self._names.values() for t in kept):
-            # "Will it rain in Xuzhou tomorrow?": more unread words than read terms besides the places
+        if unread and not any(t not in self._names.values() and not t[0].isdigit() for t in kept):
+            # "Will it rain in Xuzhou tomorrow?": nothing read but a place (and figures): nothing to search for
             return Reading("", tuple(dict.fromkeys(unread)))
         if cue == "吗":
             chinese = f"{body}吗？"
