@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test test-fast lint eval bench bench-scale screenshot clean
+.PHONY: install run index test test-fast lint eval bench bench-scale screenshot briefing-png clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-scale: install  ## builds and searches 1k, 10k and 100k synthetic units; F
 
 screenshot: install  ## docs/screenshots/desktop.png, desktop-reader.png and phone.png, taken in chromium (not by the tests)
 	$(PY) -m bench.screenshots
+
+briefing-png: install  ## docs/briefings/采煤沉陷区综合治理.png, page 1 of the example Word briefing (LibreOffice headless → PDF → pdftoppm; not by the tests)
+	$(PY) -m bench.briefing_png
 
 clean:
 	rm -rf index/*.json index/*.jsonl index/*.faiss index/*.cache index/bm25 index/docs index/dense index/embedder
