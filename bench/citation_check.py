@@ -47,7 +47,7 @@ def cases(assistant: Assistant) -> list[Case]:
             continue
         wanted = [squeeze(text) for group in item.evidence for text in group]
         holders = tuple(u for u in assistant.index.rows if any(w in squeeze(u.text + u.body) for w in wanted))
-        query = assistant.resolve(item.question, list(item.history))
+        query = assistant.resolve(item.question, list(item.history)).query
         others = tuple(h.unit for h in assistant.retriever.search(query, k=SEARCH_K) if h.unit not in holders)
         found.extend(Case(sentence, holders, others) for sentence in _split(item.answer) if holders)
     return found
