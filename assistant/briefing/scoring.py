@@ -3,7 +3,9 @@
 A topics file has one JSON object per line: {"topic", "split", "kind": "covered" | "passing" | "absent",
 "keys": [evidence substrings a complete briefing quotes], "off": [substrings of off-topic text it must
 not quote]}. Compared with all white space removed, like the gold set's evidence.
-Run: `python -m assistant.briefing.scoring FILE [--split tune]` (uses ASSISTANT_CORPUS_DIR / ASSISTANT_INDEX_DIR).
+The trainer gold file is eval/briefings.jsonl; `assistant eval --briefings` reports it per split against the targets.
+Topic by topic: `python -m assistant.briefing.scoring eval/briefings.jsonl [--split tune]`
+(uses ASSISTANT_CORPUS_DIR / ASSISTANT_INDEX_DIR).
 """
 
 from __future__ import annotations

@@ -49,6 +49,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--resamples", type=int, default=1000, metavar="N", help="paired-bootstrap resamples for the CIs (default 1000)")
     parser.add_argument("--export-trec", type=Path, metavar="DIR", help="also write TREC qrels and one run file per configuration")
+    parser.add_argument(
+        "--briefings",
+        nargs="?",
+        const=Path("eval/briefings.jsonl"),
+        type=Path,
+        metavar="FILE",
+        help="evaluate briefings instead: key-point coverage and off-topic points per split against FILE "
+        "(default eval/briefings.jsonl), report in --out (default eval/reports/briefings); exit 1 below target unless --no-gate",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -59,7 +68,35 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.runs[0] != "compare" or len(args.runs) != 3:
             raise AssistantError("Use `assistant eval compare RUN_A RUN_B` (two report folders), or options only to run.")
         return compare(Path(args.runs[1]), Path(args.runs[2]))
+    if getattr(args, "briefings", None) is not None:
+        return evaluate_briefings(args, settings)
     return evaluate(args, settings)
+
+
+def evaluate_briefings(args: argparse.Namespace, settings: Settings) -> int:
+    """`assistant eval --briefings [FILE]`: every topic's briefing scored; figures per split beside the targets."""
+    from ..answer.assistant import Assistant
+    from ..errors import AssistantError
+    from .briefings import DEFAULT_BRIEFINGS_OUT, evaluate_briefings, read_briefing_gold, summary_lines, write_briefing_report
+
+    if args.gold is not None:
+        raise AssistantError("--briefings evaluates briefings against its own file; leave out --gold.")
+    if args.eval_index is not None:
+        settings = settings.with_overrides(index_dir=args.eval_index)
+    out = Path(args.out) if args.out is not None else DEFAULT_BRIEFINGS_OUT
+    assistant = Assistant.load(settings)
+    items = read_briefing_gold(args.briefings, assistant)
+    result = evaluate_briefings(assistant, items)
+    result["run"] = run_info(settings, getattr(assistant.index, "manifest", {}), None)
+    write_briefing_report(result, out, args.briefings)
+    for line in summary_lines(result):
+        print(line)
+    print(f"Report: {out / 'report.md'}")
+    met = all(f["coverage_met"] and f["off_topic_met"] for f in [*result["splits"].values(), result["all"]])
+    if not met and not args.no_gate:
+        print("assistant: briefing targets not met (coverage ≥ 0.9, off-topic ≤ 5 %); --no-gate to exit 0.", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _listed(text: str, name: str) -> list[str]:
