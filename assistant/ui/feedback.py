@@ -178,9 +178,17 @@ def _damaged(db: Path, error: sqlite3.Error) -> FeedbackError:
     return FeedbackError(message, "damaged", db)
 
 
+_PREPARED: set[str] = set()  # databases whose table, key column and index this process has made sure of
+
+
 def _connect(db: Path) -> sqlite3.Connection:
+    name, fresh = str(Path(db).resolve()), not Path(db).exists()
     connection = sqlite3.connect(db, timeout=BUSY_MS / 1000, isolation_level=None)
     try:
+        if not fresh and name in _PREPARED:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            return connection  # the schema statements take the write lock: once per process, not per record
         connection.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         # Changing the journal mode takes a lock; only do it the first time.
         if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
@@ -190,6 +198,7 @@ def _connect(db: Path) -> sqlite3.Connection:
         if "key" not in {row[1] for row in connection.execute("PRAGMA table_info(feedback)")}:  # a database from before keys
             connection.execute("ALTER TABLE feedback ADD COLUMN key TEXT NOT NULL DEFAULT ''")
         connection.execute("CREATE INDEX IF NOT EXISTS feedback_key ON feedback (key)")
+        _PREPARED.add(name)
     except BaseException:
         connection.close()
         raise

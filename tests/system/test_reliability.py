@@ -75,7 +75,8 @@ BAD_QUESTIONS = {
     "script": ("<script>alert(1)</script>", "numbers-only"),
     "img-onerror": ("<img src=x onerror=alert(1)>", "numbers-only"),
     "sql": ("'; DROP TABLE feedback; --", "nothing"),
-    "english": ("What is the subsidence area target?", "nothing"),
+    "english": ("What is the subsidence area target?", "english"),  # read as 沉陷区目标是什么？ and answered in Chinese
+    "english-offtopic": ("Will it rain in Xuzhou tomorrow?", "refused"),
 }
 CASES = [pytest.param(question, kind, id=name) for name, (question, kind) in BAD_QUESTIONS.items()]
 
@@ -95,6 +96,8 @@ def check_reply(reply: Reply, question: str, kind: str, assistant: Assistant) ->
             (False, (), [NUMBERS_ONLY, f"检索内容：{question}", IN_CHINESE]),
         ),
         "nothing": lambda: ((reply.found, reply.citations, reply.related, reply.answer), (False, (), (), nothing)),
+        "english": lambda: ((reply.found, reply.notice.startswith("英文问题按“"), bool(reply.citations)), (True, True, True)),
+        "refused": lambda: ((reply.found, reply.citations, reply.answer.startswith("文件中没有找到")), (False, (), True)),
     }
     seen, wanted = expectations[kind]()
     assert seen == wanted
