@@ -315,6 +315,10 @@ class Assistant:
             return special
         if intent == "reason":
             candidates = intents.reasons_first(candidates)
+        elif intents.DEFINITION.search(asked.text):
+            quoted = re.findall(r"[“\"]([^”\"]{2,20})[”\"]", asked.text)
+            terms = [*quoted, *(w for w in index.tokenizer.content_words(asked.focus or asked.text) if not intents.is_frame(w))]
+            candidates = intents.definitions_first(candidates, terms)
         answer, citations = compose(candidates, asked.shape, index, resolution.query, resolution.focus)
         short = intents.direct(asked, answer, citations, self.scorer)
         if asked.intent == "yesno":

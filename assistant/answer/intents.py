@@ -722,6 +722,26 @@ def reasons_first(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(lifted, key=lambda c: -c.score)
 
 
+# "X是指什么", "X是什么意思", "X包括哪些", "X指的是什么样的…": the question asks what X is.
+DEFINITION = re.compile(r"是指|指的是|具体指|什么意思|的含义|的定义|的内涵|是什么样的|包括哪些|包括什么|[”\"]是什么")
+DEFINE_BONUS = 0.12  # added to a sentence that says what a term of the question is
+_SAYS_WHAT = r"(?:[”\"])?(?:是|指|即|为|系|包括|主要包括|涵盖|分为|[：:])"
+_DESCRIBED = r"(?:[^，。；]{6,}?(?:的|等)[“\"]?)"
+
+
+def definitions_first(candidates: list[Candidate], terms: list[str]) -> list[Candidate]:
+    """A definition question's candidates with the sentences that say what one of its terms is lifted.
+
+    A sentence says what X is when X is followed by 是/指/即/为/包括/： ("江苏省资源型城市为…") or preceded by
+    a description that ends in 的 or 等 ("集城市记忆…于一体的“生活秀带”", "欠发达地区、革命老区…等特殊类型地区").
+    """
+    patterns = [
+        re.compile(f"{re.escape(term)}{_SAYS_WHAT}|{_DESCRIBED}{re.escape(term)}") for term in terms if len(term) >= 3
+    ]
+    lifted = [replace(c, score=c.score + DEFINE_BONUS) if any(p.search(c.sentence) for p in patterns) else c for c in candidates]
+    return sorted(lifted, key=lambda c: -c.score)
+
+
 def direct(question: Question, answer: str, citations: tuple[Citation, ...], scorer: Scorer) -> str:
     """The short answer of a number or yes/no question from its composed answer and citations, or ""."""
     plain = re.sub(r"\[\d+\]", "", answer)

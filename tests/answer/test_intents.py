@@ -159,3 +159,23 @@ def test_a_why_question_puts_the_sentence_stating_a_reason_first():
     plain = Candidate(unit, "老矿区转型发展取得明显成效。", 0.40, 0, 0)
     reason = Candidate(unit, "推动老矿区转型发展，既是区域协调发展的客观需要，也是高质量发展的必然要求。", 0.35, 0, 1)
     assert [c.sentence for c in reasons_first([plain, reason])] == [reason.sentence, plain.sentence]
+
+
+@pytest.mark.parametrize(
+    "defining",
+    [
+        "江苏省资源型城市为徐州市贾汪区、徐州市和宿迁市。",  # X为…
+        "打造一批集城市记忆、知识传播、文化创意于一体的“生活秀带”。",  # a description ending in 的 before X
+        "强调要把欠发达地区、革命老区、民族地区等特殊类型地区发展放在更加重要的位置。",  # an enumeration ending in 等
+    ],
+)
+def test_a_definition_question_puts_the_sentence_that_says_what_its_term_is_first(defining):
+    from assistant.answer.intents import definitions_first
+    from assistant.answer.question import Candidate
+    from assistant.records import Kind, Unit
+
+    unit = Unit(id="d/1", doc_id="d", doc_title="T", kind=Kind.PARAGRAPH, label="第1段", path=(), text="x", start=0, end=1)
+    mention = Candidate(unit, "推进资源型城市、生活秀带和特殊类型地区振兴发展取得显著成效。", 0.40, 0, 0)
+    defined = Candidate(unit, defining, 0.33, 0, 1)
+    terms = ["资源型城市", "生活秀带", "特殊类型地区"]
+    assert definitions_first([mention, defined], terms)[0].sentence == defining
