@@ -315,7 +315,7 @@ class Assistant:
             return special
         if intent == "reason":
             candidates = intents.reasons_first(candidates)
-        elif intents.DEFINITION.search(asked.text):
+        elif intents.DEFINITION.search(asked.text) or (intent in ("list", "place") and intents.MEMBERS.search(asked.text)):
             quoted = re.findall(r"[“\"]([^”\"]{2,20})[”\"]", asked.text)
             terms = [*quoted, *(w for w in index.tokenizer.content_words(asked.focus or asked.text) if not intents.is_frame(w))]
             candidates = intents.definitions_first(candidates, terms)

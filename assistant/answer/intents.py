@@ -724,6 +724,8 @@ def reasons_first(candidates: list[Candidate]) -> list[Candidate]:
 
 # "X是指什么", "X是什么意思", "X包括哪些", "X指的是什么样的…": the question asks what X is.
 DEFINITION = re.compile(r"是指|指的是|具体指|什么意思|的含义|的定义|的内涵|是什么样的|包括哪些|包括什么|[”\"]是什么")
+# "X有哪些", "X是哪几个": the members of X, which a sentence saying what X is (X包括…, X为…) lists
+MEMBERS = re.compile(r"有哪些|是哪些|是哪几|有哪几|都有哪|包括哪")
 DEFINE_BONUS = 0.12  # added to a sentence that says what a term of the question is
 _SAYS_WHAT = r"(?:[”\"])?(?:是|指|即|为|系|包括|主要包括|涵盖|分为|[：:])"
 _DESCRIBED = r"(?:[^，。；]{6,}?(?:的|等)[“\"]?)"

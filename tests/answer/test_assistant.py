@@ -199,3 +199,9 @@ def test_a_sum_or_difference_takes_each_part_s_figure_in_the_asked_unit(assistan
 def test_a_difference_never_subtracts_figures_of_another_unit_than_the_one_asked(assistant):
     reply = assistant.ask("贾汪区避险安置涉及的人数比沛县多多少？")  # the texts give 户, not 人, for these projects
     assert "户" not in reply.short
+
+
+def test_members_asked_of_a_thing_come_from_the_sentence_that_says_what_it_includes(assistant):
+    reply = assistant.ask("江苏的独立工矿区有哪些？")  # 专栏1: 独立工矿区包括…九里…、…大黄山…
+    assert reply.found is True
+    assert "九里独立工矿区" in reply.answer and "大黄山独立工矿区" in reply.answer
