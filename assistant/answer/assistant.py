@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cached_property
 
 from ..config import Settings
 from ..corpus.headings import chinese_number
@@ -143,9 +142,9 @@ class Assistant:
             return whole
         return self._several(text, parts, history, doc)
 
-    @cached_property
+    @property
     def english_reader(self) -> english.Reader:
-        return english.Reader(self.index.lexical.vocabulary, self.index.documents)
+        return self.resolver.english
 
     def _english(self, text: str, history: list[str] | tuple[str, ...] | None, doc: str | None) -> Reply:
         """An English question: answered in Chinese as the Chinese question it reads as, which the notice shows."""

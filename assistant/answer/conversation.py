@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..indexing.tokenizer import Tokenizer, folding_table
 from .analysis import ATTRIBUTES, FRAME_WORDS
+from .english import Reader, is_english
 from .question import MAX_HISTORY, clean_question
 
 if TYPE_CHECKING:
@@ -183,6 +185,7 @@ class Resolver:
     """
 
     def __init__(self, index: Index) -> None:
+        self._index = index
         self.tokenizer = index.tokenizer
         self.documents = document_words(index)
         # Traditional characters are folded to simplified before a question is read, but only those
@@ -202,4 +205,13 @@ class Resolver:
 
     def resolve(self, question: object, history: object = ()) -> Resolution:
         """The query to search for a question after the earlier questions of its conversation."""
-        return resolve(self.read(question), self.history(history), self.tokenizer, self.documents)
+        text = self.read(question)
+        if is_english(text):
+            # "How many households…": searched as the Chinese question it reads as (ask shows the reading)
+            text = self.english.read(text).chinese or text
+        return resolve(text, self.history(history), self.tokenizer, self.documents)
+
+    @cached_property
+    def english(self) -> Reader:
+        """The reader of English questions, over this index's vocabulary and document names."""
+        return Reader(self._index.lexical.vocabulary, self._index.documents)

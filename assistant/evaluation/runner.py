@@ -164,11 +164,11 @@ def _answers(items: list[GoldItem], assistant: Asker, progress: bool, clock: Cal
 
 
 def _query(item: GoldItem, assistant: Asker | None) -> str:
-    if not item.history:
-        return item.question
+    """What every configuration searches for an item: the question as the assistant reads it (a follow-up
+    resolved, traditional characters folded, an English question read as Chinese), as `assistant search` does."""
     if assistant is not None:
         return assistant.resolve(item.question, list(item.history)).query
-    return " ".join([*item.history, item.question])
+    return " ".join([*item.history, item.question]) if item.history else item.question
 
 
 def _rank(config: str, item: GoldItem, hits: Sequence[Hit]) -> Ranking:

@@ -17,6 +17,7 @@ import csv
 import json
 import sqlite3
 import threading
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -46,6 +47,8 @@ RATINGS = {UP: "赞", DOWN: "踩"}
 # Asia/Shanghai has had no daylight saving since 1991: a fixed +8 needs no tz database on the server.
 CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 BUSY_MS = 30_000  # how long a writer waits for another one before giving up
+SETUP_TRIES = 20  # a new file's setup retried this often when another process holds it mid-switch to WAL
+SETUP_PAUSE = 0.05  # seconds, times the attempt number, between those tries
 MAX_COMMENT = 2000
 
 _SCHEMA = """
@@ -185,24 +188,37 @@ def _connect(db: Path) -> sqlite3.Connection:
     name, fresh = str(Path(db).resolve()), not Path(db).exists()
     connection = sqlite3.connect(db, timeout=BUSY_MS / 1000, isolation_level=None)
     try:
-        if not fresh and name in _PREPARED:
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            return connection  # the schema statements take the write lock: once per process, not per record
         connection.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-        # Changing the journal mode takes a lock; only do it the first time.
-        if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")  # durable in WAL mode up to a power cut
-        connection.execute(_SCHEMA)
-        if "key" not in {row[1] for row in connection.execute("PRAGMA table_info(feedback)")}:  # a database from before keys
-            connection.execute("ALTER TABLE feedback ADD COLUMN key TEXT NOT NULL DEFAULT ''")
-        connection.execute("CREATE INDEX IF NOT EXISTS feedback_key ON feedback (key)")
-        _PREPARED.add(name)
+        if fresh or name not in _PREPARED:  # the schema statements take the write lock: once per process
+            _prepare(connection)
+            _PREPARED.add(name)
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    """WAL mode, the table, its key column and index.
+
+    Two processes opening a new file at once can be told "database is locked" at once, without the
+    busy timeout, while one of them switches the file to WAL; that is retried, for up to SETUP_TRIES.
+    """
+    for attempt in range(SETUP_TRIES):
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")  # persistent: only the first opening changes it
+            connection.execute(_SCHEMA)
+            if "key" not in {row[1] for row in connection.execute("PRAGMA table_info(feedback)")}:  # a database from before keys
+                connection.execute("ALTER TABLE feedback ADD COLUMN key TEXT NOT NULL DEFAULT ''")
+            connection.execute("CREATE INDEX IF NOT EXISTS feedback_key ON feedback (key)")
+            return
+        except sqlite3.OperationalError as error:
+            passing = "locked" in str(error) or "duplicate column" in str(error)  # another process is setting it up
+            if not passing or attempt == SETUP_TRIES - 1:
+                raise
+            time.sleep(SETUP_PAUSE * (attempt + 1))
 
 
 def record(db: Path, feedback: Feedback) -> int:

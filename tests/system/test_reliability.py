@@ -159,7 +159,7 @@ def test_a_bad_query_through_cli_search_prints_hits(capsys, settings, question, 
     data = json.loads(out)
     assert list(data) == ["query", "hits"]
     assert len(data["query"]) <= MAX_QUESTION
-    assert len(data["hits"]) == (0 if kind in ("prompt", "nothing") else 3)  # no word of the documents: no hits
+    assert len(data["hits"]) == (0 if kind in ("prompt", "nothing", "refused") else 3)  # no word of the documents: no hits
 
 
 def test_undecodable_bytes_on_the_command_line_are_answered_not_a_traceback(settings):
