@@ -50,8 +50,9 @@ class Scorer:
     def __init__(self, index: Index) -> None:
         self.index = index
         self.tokenizer = index.tokenizer
-        frequency: Counter[str] = Counter()
-        for unit in index.rows:
+        # the counts the build wrote (statistics.tsv); an index from before them is counted here
+        frequency: Counter[str] = Counter(index.statistics or {})
+        for unit in () if index.statistics is not None else index.rows:
             frequency.update(set(self.tokenizer.tokens(f"{unit.label} {unit.body}")))
         self.rows = len(index.rows)
         self.df = frequency

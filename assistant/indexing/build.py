@@ -28,7 +28,7 @@ from .embedding import Embedder, train_local_embedder
 from .lexical import LexicalIndex
 from .reuse import DOCS_DIR, Previous, embedder_fingerprint, parser_version, texts_hash, tokenizer_version, write_units, write_words
 from .staging import staged
-from .store import BM25_DIR, EMBEDDER_DIR, FORMAT, MANIFEST, OWNED, VECTORS, Index, load_index, read_manifest
+from .store import BM25_DIR, EMBEDDER_DIR, FORMAT, MANIFEST, OWNED, VECTORS, Index, load_index, read_manifest, write_statistics
 from .tokenizer import Analysis, Tokenizer
 
 log = logging.getLogger(__name__)
@@ -165,6 +165,8 @@ def _lexical(
         path = write_words(staging, document.spec.id, document.rows, analysis.segmented)
         sizes[f"{DOCS_DIR}/{path.name}"] = path.stat().st_size
     LexicalIndex.build(analysis.tokens).save(staging / BM25_DIR)
+    path = write_statistics(staging, rows, tokenizer, analysis.segmented)
+    sizes[path.name] = path.stat().st_size
     return analysis
 
 

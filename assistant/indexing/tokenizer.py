@@ -91,6 +91,10 @@ class Tokenizer:
         text = normalise(text)
         return self._tokens(text, self._jieba.lcut(text, HMM=False))
 
+    def tokens_of(self, text: str, words: list[str]) -> list[str]:
+        """`tokens(text)` from the text's jieba words already known (`Analysis.segmented`): no segmenting again."""
+        return self._tokens(normalise(text), words)
+
     def _tokens(self, text: str, words: list[str]) -> list[str]:
         """`tokens` of a normalised text from its jieba words (what jieba's search mode adds, done here)."""
         freq = self._jieba.FREQ

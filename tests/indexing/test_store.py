@@ -114,3 +114,18 @@ def test_a_pretrained_model_is_one_setting_away(settings, tmp_path):
     assert retriever.index.embedder.name == str(model)
     assert len(retriever.search("采煤沉陷区综合治理", k=5, mode="dense")) == 5
     assert retriever.search("采煤沉陷区综合治理", k=1)[0].unit.doc_id == "jiangsu"
+
+
+def test_the_build_writes_the_scorers_token_counts_equal_to_counting_every_unit_again(index, settings):
+    from collections import Counter
+
+    from assistant.answer.evidence import Scorer
+    from assistant.indexing.store import STATISTICS, read_statistics
+
+    counted: Counter[str] = Counter()
+    for unit in index.rows:
+        counted.update(set(index.tokenizer.tokens(f"{unit.label} {unit.body}")))
+    assert index.statistics == dict(counted)
+    assert Scorer(index).df == counted
+    assert read_statistics(settings.index_dir, len(index.rows) + 1) is None  # counts of another build are not used
+    assert (settings.index_dir / STATISTICS).is_file()
