@@ -1,7 +1,7 @@
 """Faithfulness: whether a generated sentence says what its cited sentences say, not only with the same characters.
 
-Character bigrams cannot see a reversal: "不需要提高职工收入水平" shares almost all of its bigrams
-with "提高职工收入水平". So a sentence that passed the overlap test is aligned with the cited
+Character bigrams cannot see a reversal: "不需要增加补助资金" shares almost all of its bigrams
+with "需要增加补助资金". So a sentence that passed the overlap test is aligned with the cited
 sentences that cover it (at most MAX_SENTENCES, each adding something) and must then agree with
 them on every point below, or it is dropped:
 

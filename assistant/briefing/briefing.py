@@ -27,14 +27,14 @@ RELATED = "其他相关条款"
 BACKGROUND = "背景"
 _ROW = re.compile(r"^表\s*\d+\s*第\s*\d+\s*项\s*(?P<name>[^：]+)：(?P<values>.*?)(?:（[^（）：]+：[^（）]*）)?$")
 MAX_NAMED = 3  # silent documents named one by one in the comparison; more are counted
-SHORT_CLAUSE = 12  # a clause title up to this long is its own short reference: "（十八）强化人才支撑"
+SHORT_CLAUSE = 12  # a clause title up to this long is its own short reference: "（三）加强组织领导"
 
 
 @dataclass(frozen=True)
 class Group:
     """Points under one heading of a document: the topic's own section, other clauses, or background."""
 
-    heading: str  # "第三章第二节 推动工业遗产保护利用", "其他相关条款", "背景"
+    heading: str  # "第三章第二节 <节标题>", "其他相关条款", "背景"
     points: tuple[Citation, ...]  # quote: verbatim in unit.body; ref: its number in the sources
     role: Role = "home"
 
@@ -85,7 +85,7 @@ class Briefing:
 
 
 def short_ref(unit: Unit) -> str:
-    """A unit's place in a few characters: "第四章第一节", "（十八）强化人才支撑", "专栏2 南京", "表1 第6项"."""
+    """A unit's place in a few characters: "第四章第一节", "（三）加强组织领导", "专栏2 某市", "表1 第6项"."""
     label = unit.label
     if unit.kind == Kind.BOX_ITEM:
         box = label.split(" ")[0]

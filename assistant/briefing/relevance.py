@@ -46,7 +46,7 @@ class Figure:
 
 
 def topic_of(unit: Unit) -> str:
-    """A unit's subject as a topic: "（十八）强化人才支撑" -> "强化人才支撑", a 专栏 item -> the box's title."""
+    """A unit's subject as a topic: "（三）加强组织领导" -> "加强组织领导", a 专栏 item -> the box's title."""
     label = unit.label
     if unit.kind == Kind.TABLE_ROW:
         return re.sub(r"^表\s*\d+\s*第\s*\d+\s*项\s*", "", label)

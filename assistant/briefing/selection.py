@@ -35,7 +35,7 @@ BACKGROUND = re.compile(r"发展基础|存在的?(?:主要)?问题|面临(?:的)
 BUDGET = 1200
 BACKGROUND_BUDGET = 500  # background is context: a few sentences of it, the rest by reference
 # A topic no heading names and at most this many sentences mention is only touched in passing
-# (乡村振兴 listed among strategies once; 养老 inside "教育医疗养老等公共服务设施").
+# (a topic listed once among strategies, or a word inside an enumeration of facilities).
 PASSING_MAX = 3
 # A further sentence is quoted only when at least this share of its words is not yet quoted.
 NOVELTY = 0.5
