@@ -136,18 +136,27 @@ class Reader:
                 table.setdefault("".join(lazy_pinyin(name[:-1])), name[:-1])
         return table
 
-    def _place(self, word: str, following: str | None) -> tuple[str | None, bool]:
-        """The corpus name a romanised word spells, joined with a following 区/县/市 word when the joined name exists."""
+    @cached_property
+    def _short_names(self) -> dict[tuple[str, str], str]:
+        """(pinyin of the stem, suffix) → a two-character place of the corpus (沛县: ("pei", "县")), read once."""
         from pypinyin import lazy_pinyin
 
+        return {
+            ("".join(lazy_pinyin(w[0])), w[1]): w
+            for w in sorted(self.vocabulary)
+            if len(w) == 2 and w[1] in PLACE_SUFFIXES and _CJK.match(w)
+        }
+
+    def _place(self, word: str, following: str | None) -> tuple[str | None, bool]:
+        """The corpus name a romanised word spells, joined with a following 区/县/市 word when the joined name exists."""
         name = self._names.get(word.replace("-", "").replace("'", ""))
         suffix = glossary().get((following,), "") if following else ""
         if name and suffix in tuple(PLACE_SUFFIXES) and name + suffix in self.vocabulary:
             return name + suffix, True
         if name is None and suffix in tuple(PLACE_SUFFIXES):  # "Pei County": a one-character stem is read only with its suffix
-            for candidate in self.vocabulary:
-                if len(candidate) == 2 and candidate[-1] == suffix and "".join(lazy_pinyin(candidate[0])) == word:
-                    return candidate, True
+            short = self._short_names.get((word, suffix))
+            if short:
+                return short, True
         return name, False
 
     def read(self, question: str) -> Reading:

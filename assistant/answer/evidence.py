@@ -51,9 +51,12 @@ class Scorer:
         self.index = index
         self.tokenizer = index.tokenizer
         # the counts the build wrote (statistics.tsv); an index from before them is counted here
-        frequency: Counter[str] = Counter(index.statistics or {})
-        for unit in () if index.statistics is not None else index.rows:
-            frequency.update(set(self.tokenizer.tokens(f"{unit.label} {unit.body}")))
+        if index.statistics is not None:
+            frequency: Counter[str] = Counter(index.statistics)
+        else:
+            frequency = Counter()
+            for unit in index.rows:
+                frequency.update(set(self.tokenizer.tokens(f"{unit.label} {unit.body}")))
         self.rows = len(index.rows)
         self.df = frequency
         names = "".join(d.title + "".join(d.aliases) for d in index.documents)

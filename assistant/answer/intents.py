@@ -641,7 +641,7 @@ def _parts(unit: Unit) -> list[str]:
 
 
 def location(unit: Unit) -> str:
-    """Where a unit sits, in words: "第三章 推动… › 第二节 推动工业遗产保护利用 › 推进重点保护展示"."""
+    """Where a unit sits, in words: "第三章 … › 第二节 … › 段首句"."""
     return " › ".join(_parts(unit))
 
 
@@ -708,7 +708,7 @@ def measures(question: Question, candidates: list[Candidate], words: frozenset[s
 # -- direct answers --------------------------------------------------------------------------------
 
 
-# How a plan states a reason or purpose: "既是…的客观需要，也是…的必然要求", "为…，", "旨在", "有利于".
+# How a plan states a reason or purpose: "…是…的需要", "…的要求", "为…，", "旨在", "有利于".
 _REASON = re.compile(
     r"需要|要求|必然|迫切|意义|目的|旨在|为了|因为|由于|有利于|有助于|关键|根本|基础|前提|保障|"
     r"^为[^，。；]{2,30}，|[，；]为[^，。；]{2,20}(?:增添|提供|奠定|创造|打下)|让[^，。；]{2,20}更加"
@@ -718,8 +718,13 @@ REASON_BONUS = 0.1  # added to a sentence that states a reason, for a why-questi
 
 def reasons_first(candidates: list[Candidate]) -> list[Candidate]:
     """A why-question's candidates with the sentences that state a reason or purpose lifted."""
-    lifted = [replace(c, score=c.score + REASON_BONUS) if _REASON.search(c.sentence) else c for c in candidates]
-    return sorted(lifted, key=lambda c: -c.score)
+    return _lifted(candidates, [_REASON], REASON_BONUS)
+
+
+def _lifted(candidates: list[Candidate], patterns: list[re.Pattern], bonus: float) -> list[Candidate]:
+    """The candidates, best first, those matching one of the patterns raised by `bonus`."""
+    raised = [replace(c, score=c.score + bonus) if any(p.search(c.sentence) for p in patterns) else c for c in candidates]
+    return sorted(raised, key=lambda c: -c.score)
 
 
 # "X是指什么", "X是什么意思", "X包括哪些", "X指的是什么样的…": the question asks what X is.
@@ -734,14 +739,13 @@ _DESCRIBED = r"(?:[^，。；]{6,}?(?:的|等)[“\"]?)"
 def definitions_first(candidates: list[Candidate], terms: list[str]) -> list[Candidate]:
     """A definition question's candidates with the sentences that say what one of its terms is lifted.
 
-    A sentence says what X is when X is followed by 是/指/即/为/包括/： ("江苏省资源型城市为…") or preceded by
-    a description that ends in 的 or 等 ("集城市记忆…于一体的“生活秀带”", "欠发达地区、革命老区…等特殊类型地区").
+    A sentence says what X is when X is followed by 是/指/即/为/包括/： ("X为A、B和C") or preceded by
+    a description that ends in 的 or 等 ("集A、B于一体的“X”", "A、B、C等X").
     """
     patterns = [
         re.compile(f"{re.escape(term)}{_SAYS_WHAT}|{_DESCRIBED}{re.escape(term)}") for term in terms if len(term) >= 3
     ]
-    lifted = [replace(c, score=c.score + DEFINE_BONUS) if any(p.search(c.sentence) for p in patterns) else c for c in candidates]
-    return sorted(lifted, key=lambda c: -c.score)
+    return _lifted(candidates, patterns, DEFINE_BONUS)
 
 
 def direct(question: Question, answer: str, citations: tuple[Citation, ...], scorer: Scorer) -> str:
@@ -780,7 +784,7 @@ def _contradicts_bound(asked: str, text: str) -> bool:
 
 
 def _reverses_direction(asked: str, text: str) -> bool:
-    """"由创新驱动向投资驱动转变吗" when the evidence says "由…投资驱动向创新驱动转变"."""
+    """"由A向B转变吗" when the evidence says "由B向A转变"."""
     direction = _DIRECTION.search(asked)
     if not direction:
         return False

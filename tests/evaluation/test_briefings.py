@@ -24,15 +24,6 @@ def _write(path: Path, items: list[dict]) -> Path:
     return path
 
 
-@pytest.fixture()
-def env(monkeypatch, settings):
-    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(settings.corpus_dir))
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(settings.index_dir))
-    for name in ("ASSISTANT_LLM_BASE_URL", "ASSISTANT_LLM_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    return settings
-
-
 def test_briefings_are_reported_per_split_beside_the_targets(tmp_path, env, capsys):
     gold, out = _write(tmp_path / "b.jsonl", TOPICS), tmp_path / "r"
     assert main(["eval", "--briefings", str(gold), "--out", str(out)]) == 0

@@ -40,15 +40,6 @@ def gold(tmp_path) -> Path:
     return path
 
 
-@pytest.fixture()
-def env(monkeypatch, settings):
-    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(settings.corpus_dir))
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(settings.index_dir))
-    for name in ("ASSISTANT_LLM_BASE_URL", "ASSISTANT_LLM_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    return settings
-
-
 def test_the_shipped_thresholds_gate_only_the_gold_file_they_were_tuned_on():
     assert json.loads((EVAL / "thresholds.json").read_text("utf-8"))["_gold"] == "gold.jsonl"
     assert choose_gate(EVAL / "gold.jsonl").applied

@@ -585,6 +585,13 @@ class _Endpoint(BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet
         pass
 
+    def _send(self, body: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         mode = self.server.mode
@@ -598,19 +605,11 @@ class _Endpoint(BaseHTTPRequestHandler):
                      "choices": [{"index": 0, "message": {"role": "assistant", "content": self.server.content}, "finish_reason": "stop"}]},
                     ensure_ascii=False,
                 ).encode()  # fmt: skip
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self._send(body)
                 return
             if mode == "garbage":
                 body = random.Random(4).randbytes(2048)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self._send(body)
                 return
             # trickle: a byte now and then, never the whole answer, so no single read times out
             self.send_response(200)
