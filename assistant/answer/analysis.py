@@ -29,7 +29,7 @@ _COUNTED = (
     r"多少个(?:指标|方面|项目|任务|原则|地区|城市|区县|县区|部分|重点|类别|领域|园区|专栏|章|节)"
 )
 _DIFFERENCE = (
-    r"相差|差距|差多少|(?:增加|提高|提升|增长|下降|减少|降低|扩大|缩小)了?(?:多少|几个百分点)|多了多少|少了多少|高出|低了多少|"
+    r"相差|差距|差多少|之差|差额|差值|(?:增加|提高|提升|增长|下降|减少|降低|扩大|缩小)了?(?:多少|几个百分点)|多了多少|少了多少|高出|低了多少|"
     r"比.{1,20}?(?:多|少|高|低|大|小|长|短).{0,6}?(?:多少|几个百分点)"
 )
 _SUMMARY = (
@@ -112,7 +112,14 @@ def intent_of(text: str, cross: bool) -> Intent:
     """The intent of a question (see INTENT_PATTERNS); a cross-document question is a comparison."""
     if cross:
         return "comparison"
-    return next((intent for intent, pattern in INTENT_PATTERNS if pattern.search(text)), "fact")
+    intent = next((intent for intent, pattern in INTENT_PATTERNS if pattern.search(text)), "fact")
+    if intent == "count" and _ADDED_PARTS.search(text):
+        return "sum"  # "A和B一共要新增几个" adds the figures of the things it names; "一共有几项" counts items
+    return intent
+
+
+# Things joined before a sum word: the question adds their figures ("5A级和4A级景区一共新增几个").
+_ADDED_PARTS = re.compile(r"[\u4e00-\u9fff\w”]{2,}(?:和|与|及|、)[\u4e00-\u9fff\w“]{2,}[^，。？?]*?(?:一共|合计|总共|共计|总计|加起来)")
 
 
 def focus_of(text: str, tokenizer: Tokenizer, names: tuple[str, ...] = ()) -> str:

@@ -46,6 +46,7 @@ _LINKS = frozenset(
     {
         "是", "有", "为", "的", "要", "需要", "需", "应", "应当", "应该", "将", "会", "能", "可以", "可", "达到", "达",
         "占", "约", "共", "一共", "分别", "各", "给", "了", "都", "还", "又", "得", "到", "被", "把", "对", "按",
+        "合计", "总共", "共计", "总计", "加起来", "相差", "之和", "之差", "之", "差", "和", "三项", "两项", "几项",
     }
 )
 # Heads that say what kind of answer is wanted, not what it is about: never asked of the evidence.
@@ -61,7 +62,7 @@ _GENERIC_HEADS = frozenset(
 HEAD_DEPTH = 3  # the best candidates whose units must name the asked head
 # "什么称号", "哪些载体" ask for an instance of the head, which the text names without the head word;
 # "…的房价是多少" asks a figure of the head, which a sentence giving it names.
-ASKED_HEADS = frozenset({"number"})
+ASKED_HEADS = frozenset({"number", "sum", "difference"})
 
 
 class Checker:

@@ -8,6 +8,7 @@ section, no table, no figures), and the general composer (composition.py) answer
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -97,9 +98,14 @@ def number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def amount(value: float, unit: str, in_wan: bool) -> str:
-    """A figure with its unit, in 万 when the figures it came from were."""
-    return f"{number(value / 1e4)}万{unit}" if in_wan else f"{number(value)}{unit}"
+def amount(value: float, unit: str, magnitude: str) -> str:
+    """A figure with its unit, in 万 or 亿 when the figures it came from all were ("" for plain)."""
+    return f"{number(value / _MAGNITUDE[magnitude])}{magnitude}{unit}"
+
+
+def common_magnitude(printed: list[str]) -> str:
+    """The magnitude (万, 亿) every printed figure carries, else ""."""
+    return next((m for m in ("亿", "万") if all(m in p for p in printed)), "")
 
 
 # -- summary ---------------------------------------------------------------------------------------
@@ -401,27 +407,58 @@ def arithmetic(question: Question, candidates: list[Candidate], places: list[str
     parts = _operands(question.text)
     firsts = [True, *[False] * len(parts)]
     terms = [_figure_for(part, first, candidates, units, question.text) for first, part in zip(firsts, parts, strict=False)]
-    if (len(terms) < 2 or not all(terms)) and question.intent == "difference" and len(question.years) == 2:
+    terms = _one_document(terms, parts, firsts, candidates, units, question.text)
+    # a side that is only a year ("2025年比2020年底提高多少") names no thing: each year's figure of the asked one
+    bare_year = any(len(_YEAR_IN.sub("", re.sub(r"[底末初]", "", part))) < 2 for part in parts)
+    if (len(terms) < 2 or not all(terms) or bare_year) and question.intent == "difference" and len(question.years) == 2:
         terms = _by_years(question, candidates, units)  # "从2020年底到2025年要提高多少": one figure per year
     if len(terms) < 2 or not all(terms):
         terms = _pair(candidates, units) if question.intent == "difference" else _listed_terms(question.text, candidates, units)
     terms = [t for t in terms if t]
     if len(terms) < 2 or len({unit for _, (_, unit, _), _ in terms}) != 1:
         return None
+    if question.intent == "difference" and _same_figure(terms[0], terms[1]):
+        terms = _by_columns(question, terms[0][2], units)  # both sides read one figure: the columns they name tell them apart
+        if not terms:
+            return None  # the parts were not told apart, and 0 would be a wrong answer
     unit = terms[0][1][1]
-    in_wan = all("万" in printed for _, (_, _, printed), _ in terms)
+    magnitude = common_magnitude([printed for _, (_, _, printed), _ in terms])
     if question.intent == "difference":
         (_, first, _), (_, second, _) = terms[0], terms[1]
         result = abs(first[0] - second[0])
         shown = f"{max(first, second)[2]} − {min(first, second)[2]}"  # the larger first: "小多少" is a positive number too
-        total = amount(result, "个百分点" if unit == "%" else unit, in_wan)
+        total = amount(result, "个百分点" if unit == "%" else unit, magnitude)
     else:
         shown = " + ".join(printed for _, (_, _, printed), _ in terms)
-        total = amount(sum(value for _, (value, _, _), _ in terms), unit, in_wan)
+        total = amount(sum(value for _, (value, _, _), _ in terms), unit, magnitude)
     writer = Writer()
     for sentence, candidate in {c.sentence: c for _, _, c in terms}.items():
         writer.quote(candidate.unit, sentence)
     return _done(total, writer, f"{shown} = {total}。依据：")
+
+
+def _one_document(
+    terms: list, parts: list[str], firsts: list[bool], candidates: list[Candidate], units: tuple[str, ...], text: str
+) -> list:
+    """The terms read again from one document when they came from several and that one names every part.
+
+    Figures added or compared belong to one account ("方案中A、B、C三项合计"); a part whose words
+    another document happens to use too is read where its fellows are.
+    """
+    docs = Counter(t[2].unit.doc_id for t in terms if t)
+    if len(docs) < 2:
+        return terms
+    for doc, _ in docs.most_common():
+        own = [c for c in candidates if c.unit.doc_id == doc]
+        again = [_figure_for(part, first, own, units, text) for first, part in zip(firsts, parts, strict=False)]
+        if all(again):
+            return again
+    return terms
+
+
+def _same_figure(first, second) -> bool:
+    """Two terms that are one figure of one sentence (the same value printed alike, from the same sentence)."""
+    return first[2].sentence == second[2].sentence and first[1] == second[1]
 
 
 def per_operand(question: Question, candidates: list[Candidate]) -> Composed | None:
@@ -444,15 +481,53 @@ def per_operand(question: Question, candidates: list[Candidate]) -> Composed | N
     return _done("、".join(printed for _, (_, _, printed), _ in terms), writer)
 
 
-def _operands(text: str) -> list[str]:
-    """The parts of a question that name what is added or compared (empty when it names one thing)."""
+def _operands(text: str, tails: bool = False) -> list[str]:
+    """The parts of a question that name what is added or compared (empty when it names one thing).
+
+    With `tails`, each part keeps what it asks of its thing ("…里程的目标"), which tells apart two
+    columns of one row.
+    """
     asked = re.split(r"(?:一共|合计|总共|共计|加起来|相差|分别|各)?(?:要|将|需|能)?(?:多|少|高|低|大|小)?(?:多少|几)", text)[0]
-    parts = [_ASKED_TAIL.sub("", p.strip("，,。？? 的")) for p in _JOINS.split(asked)]
+    # "A比B多多少" compares two sides: a 和 inside a side belongs to its name ("修复和新建…里程的目标比实际少")
+    # … and "A与B相差多少" too, when one 与 (跟, 同) parts them: each side may hold a 和 of its own
+    joins = next((j for j in (_THAN, _WITH) if len(j.split(asked)) == 2), _JOINS)
+    # "A和B、C、D四项合计": a count the question states tells the list's 、 from a 和 inside one of its things
+    stated = re.search(r"([两三四五六七八九])(?:项|个|类|处|笔|部分)", asked)
+    if stated and joins is _JOINS and len(re.split(r"、", asked)) == _COUNT_WORDS.index(stated.group(1)) + 2:
+        joins = re.compile(r"、")
+    asked = asked[: stated.start()] + asked[stated.end() :] if stated else asked
+    parts = [p.strip("，,。？? 的") for p in joins.split(asked)]
+    parts = parts if tails else [_ASKED_TAIL.sub("", p) for p in parts]
     return [p for p in parts if len(p) >= 2] if len(parts) >= 2 else []
+
+
+# The column a side of a comparison names within one row or sentence: a year, or a target against a baseline.
+_COLUMN = re.compile(r"(?:19|20)\d{2}年|目标|实际|现状|基期|预期")
+
+
+def _by_columns(question: Question, candidate: Candidate, units: tuple[str, ...]):
+    """"…的目标比实际少多少": each side's figure from after the column it names, in the one sentence both sides read."""
+    sides = _operands(question.text, tails=True)
+    if len(sides) != 2:
+        return []
+    terms = []
+    for side in sides:
+        named = [m.group(0) for m in _COLUMN.finditer(side) if m.group(0) in candidate.sentence]
+        if not named:
+            return []
+        rest = re.split(r"[。；]", candidate.sentence[candidate.sentence.rfind(named[-1]) :])[0]
+        found = [f for f in figures(rest) if not units or f[1] in units]
+        if not found:
+            return []
+        terms.append((named[-1], found[0], candidate))
+    return [] if _same_figure(*terms) else terms
 
 
 # What joins the things added or compared; the 及 of 涉及 and the 比 of 占比/比重 join nothing.
 _JOINS = re.compile(r"和|与|(?<![涉以普波来危顾触])及|、|跟|同|(?<![占对相之])比(?![重例率])")
+_THAN = re.compile(r"(?<![占对相之])比(?![重例率])")
+_WITH = re.compile(r"与|跟|同")
+_COUNT_WORDS = "两三四五六七八九"  # ... "二" reads as 两
 # What a part asks of the thing it names ("贾汪区…涉及的人数"): the thing is matched in the text without it.
 _ASKED_TAIL = re.compile(r"(?:(?:涉及|包括|拥有|共有)?的?(?:" + "|".join(ATTRIBUTES) + r"|户数|人口|人数|数量|规模|金额))+$")
 
@@ -521,6 +596,8 @@ def _by_years(question: Question, candidates: list[Candidate], units: tuple[str,
             if len(run) < 3:
                 continue
             rest = re.split(r"[。；]", sentence[sentence.find(run) + len(run) :])[0]
+            # a row gives every year's figure after its name ("2020年实际 2.8%，2025年目标 3.3%"): the year's own
+            rest = rest[rest.find(f"{year}年") :] if f"{year}年" in rest else rest
             found = [f for f in figures(rest) if not units or f[1] in units]
             if found and (len(run), -order) > best_key:
                 best, best_key = (year, found[0], candidate), (len(run), -order)
@@ -762,9 +839,19 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
             for at, (_, unit, printed) in _figures_at(plain)
             if not question.shape.units or unit in question.shape.units or any(u.endswith(unit) for u in question.shape.units)
         ]
+        # a figure the question states itself ("从18万套增加到多少") is what it starts from, not what it asks
+        stated = {printed for _, (_, _, printed) in _figures_at(question.text)}
+        fitting = [(at, printed) for at, printed in fitting if printed not in stated] or fitting
         # "2025年的目标是多少" of "2020年实际 45.2%，2025年目标 50.5%": the figure right after the asked year
         for year in question.years:
             for mention in re.finditer(f"{year}年", plain):
+                after = [printed for at, printed in fitting if 0 <= at - mention.end() <= YEAR_REACH]
+                if after:
+                    return after[0]
+        # "…的目标是多少" of the same row: the figure right after the one column the question names
+        columns = {m.group(0) for m in _COLUMN.finditer(question.text) if not _YEAR_IN.fullmatch(m.group(0))}
+        for column in columns if len(columns) == 1 else ():
+            for mention in re.finditer(column, plain):
                 after = [printed for at, printed in fitting if 0 <= at - mention.end() <= YEAR_REACH]
                 if after:
                     return after[0]

@@ -196,6 +196,22 @@ def test_a_sum_or_difference_takes_each_part_s_figure_in_the_asked_unit(assistan
     assert "=" in reply.answer and reply.citations
 
 
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        # the years name the columns of one row: each year's own figure, never the first one twice
+        ("研发经费支出占地区生产总值比重从2020年到2025年提高多少个百分点？", "0.5个百分点"),
+        # "A比B": the 和 inside a side's name joins nothing; 目标 and 实际 name the row's two columns
+        ("修复和新建各类道路里程的目标比实际少多少公里？", "160公里"),
+        ("表1中工业遗产保护利用的目标值与现状值之差是多少？", "25处"),
+        # a figure the question states is where it starts from, not what it asks
+        ("城镇保障型住房建设量要从18万套增加到多少？", "30万套"),
+    ],
+)
+def test_a_difference_reads_each_side_from_its_own_column(assistant, question, short):
+    assert assistant.ask(question).short == short
+
+
 def test_a_difference_never_subtracts_figures_of_another_unit_than_the_one_asked(assistant):
     reply = assistant.ask("贾汪区避险安置涉及的人数比沛县多多少？")  # the texts give 户, not 人, for these projects
     assert "户" not in reply.short

@@ -1,0 +1,42 @@
+"""Answers over documents of other shapes (eval/other: notices, 第X条 regulations, plans, Word files with tables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+OTHER = Path(__file__).resolve().parents[2] / "eval" / "other" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory):
+    from assistant.answer.assistant import Assistant
+    from assistant.config import Settings
+    from assistant.indexing.build import build_index
+
+    settings = Settings(corpus_dir=OTHER, index_dir=tmp_path_factory.mktemp("other") / "index")
+    build_index(settings)
+    return Assistant.load(settings)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        # a 和 inside each side's name: one 与 parts the two sides; 亿 stays 亿 in the result
+        ("农村供水保障工程总投资中，中央和省级补助资金与市县配套和社会资本相差多少亿元？", "94亿元 − 62亿元 = 32亿元"),
+        # the stated count tells the list's 、 from the 和 inside a thing; the parts are read in one document
+        ("岚山县方案中中央和省级资金、县级财政配套、社会资本三项合计多少亿元？", "6.5亿元 + 2.7亿元 + 5亿元 = 14.2亿元"),
+        # a side that is only a year takes that year's figure of the asked thing, not the first figure after the year
+        ("江岭省农村自来水普及率2025年比2020年底提高多少个百分点？", "92% − 85% = 7个百分点"),
+        # things joined before 一共…几个 are added, not counted
+        ("国家5A级和4A级旅游景区一共要新增几个？", "1个 + 6个 = 7个"),
+        ("五年制高职和“3+2”中高职贯通培养的招生计划加起来是多少人？", "3200人 + 2600人 = 5800人"),
+    ],
+)
+def test_sums_and_differences_on_other_documents(other, question, shown):
+    reply = other.ask(question)
+    assert reply.answer.startswith(shown + "。依据：")
+    assert reply.short == shown.split(" = ")[1]
+    assert all(c.quote in c.unit.body for c in reply.citations)
