@@ -167,7 +167,25 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
         score = scorer.coverage(weights, tokens) - RANK_STEP * rank.get(key, UNRANKED)
         if score > best_score:
             best, best_score = key, score
+    if question.intent == "summary":
+        own = _own_section(candidates, scorer)
+        # a title that only covers the section above the best hit's own ("发展背景" over "（一）发展基础")
+        if best is None or (own and own[0] == best[0] and own[1][: len(best[1])] == best[1]):
+            best = own or best
     return best
+
+
+def _own_section(candidates: list[Candidate], scorer: Scorer) -> tuple[str, tuple[str, ...]] | None:
+    """The section the best hit opens: a clause with paragraphs under it ("（一）发展基础。…" above its points).
+
+    A summary question worded unlike any title ("取得了哪些方面的成绩") finds the clause that
+    introduces its points; the points are the paragraphs under that clause.
+    """
+    best = candidates[0].unit
+    children = [u for u in scorer.by_document.get(best.doc_id, ()) if u.parent == best.id and u.id != best.id]
+    if len(children) >= 2 and (best.doc_id, children[0].path) in scorer.sections:
+        return best.doc_id, children[0].path
+    return None
 
 
 # -- tables ----------------------------------------------------------------------------------------

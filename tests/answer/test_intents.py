@@ -54,6 +54,13 @@ def test_counts_of_structure_of_a_heading_and_of_what_a_clause_names(assistant):
     assert counted_noun("专栏5列了几个避险安置项目？") == "避险安置项目"
 
 
+def test_a_summary_worded_unlike_any_title_gives_the_points_under_the_clause_it_finds(assistant):
+    # no title says "进展": the best hit is the clause "（一）发展基础。…", whose paragraphs are the points
+    reply = assistant.ask("指导意见回顾“十三五”时，老矿区在哪几个方面有了进展？请概括一下。")
+    assert reply.short == "发展基础共7个方面"
+    assert [c.unit.id for c in reply.citations] == [f"coal/1/p{n}" for n in range(1, 8)]
+
+
 @pytest.mark.parametrize(
     ("question", "shown"),
     [
