@@ -47,6 +47,7 @@ COVERED = 0.5  # share of a part's words an answer to the whole question must qu
 MIN_PART = 4  # characters of a question sentence that asks something of its own (not "是吗？")
 MAX_PARTS = 4  # more question marks than this is pasted text, not questions asked in a row
 STRONG_MATCH = 0.5  # a best sentence this good answers a comparison even when the topic's own words are not in it
+SIDE_DEPTH = 50  # hits searched for the document of each side a comparison names by place
 MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
 UNDECIDED = "文件没有用问题中的说法直接作答，相关表述是："  # a yes/no question worded unlike the documents
 ENGLISH_UNREAD = "没有读懂这个英文问题中的词语，请用中文提问。"
@@ -54,6 +55,8 @@ PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷�
 UNCLEAR = "这个问题接着上文在问，但没有上文可循。请把问题说完整：写明问的是哪个地区、哪个事项。"
 UNCLEAR_NOTICE = "问题缺少所指的对象（如“那沛县呢？”“它的面积是多少？”），请补充完整后再问。"
 FACT = QuestionShape("fact")
+# Words that compare sides a question names ("青川和岚山各有什么规定", "…的标准有什么不同").
+_COMPARING = re.compile(r"不同|不一样|一样吗|相同|区别|差别|差异|异同|相比|对比|比较|各有|各是|各自|分别")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -184,6 +187,10 @@ class Assistant:
         asked = analyse(resolution.query, resolution.focus or resolution.shown, self.retriever, places, doc, shape)
         if asked.intent == "comparison" and doc is None:
             return self._compare(text, resolution, asked)
+        parties = self._parties(resolution.shown, places) if doc is None else []
+        compared = self._compare(text, resolution, asked, parties) if parties else None
+        if compared is not None and compared.found:
+            return compared  # (else the question is answered as asked: its sides found nothing to compare)
         # the document a question names is a constraint, not a preference
         scope = doc or (asked.docs[0] if asked.docs else None)
         if asked.intent == "count":
@@ -326,7 +333,24 @@ class Assistant:
             answer = opening + answer
         return Composed(short, answer, citations)
 
-    def _compare(self, text: str, resolution: Resolution, asked: Question) -> Reply:
+    def _parties(self, text: str, places: list[str]) -> list[list[str]]:
+        """The documents of each side a question compares by place or name ("青川和岚山各有什么规定？").
+
+        A side is a place that documents' titles name (the issuing city or county) or a document the
+        question names; two or more sides and a comparing word make a comparison of their documents,
+        each side answered from its document that speaks to the topic best. Empty otherwise.
+        """
+        if not _COMPARING.search(text) or len(self.index.documents) < 2:
+            return []
+        named = self.retriever.named_documents(text)
+        sides = [[d] for d in named]
+        for place in dict.fromkeys(places):
+            own = [d.id for d in self.index.documents if place in d.title and d.id not in named]
+            if own and not any(place in d.title for d in self.index.documents if d.id in named):
+                sides.append(own)
+        return sides if len(sides) >= 2 else []
+
+    def _compare(self, text: str, resolution: Resolution, asked: Question, parties: list[list[str]] | None = None) -> Reply:
         """A comparison: each document's part, searched in that document alone; a silent one says so."""
         asked_text = resolution.focus or resolution.shown
         topic = intents.comparison_topic(asked_text)
@@ -334,11 +358,17 @@ class Assistant:
         searched = intents.without_frame(self.scorer.without_document_names(asked_text))
         named = self.retriever.named_documents(resolution.shown)
         documents = [d for d in self.index.documents if d.id in named] if len(named) >= 2 else list(self.index.documents)
+        if parties:
+            # the places and names say which sides, the rest is the topic (a document's alias may be its topic too)
+            searched = intents.without_frame(self._without_sides(asked_text))
+            topic = intents.comparison_topic(self._without_sides(asked_text))
+            named = [self._best_of(searched, side) for side in parties]
+            documents = [d for d in self.index.documents if d.id in named]
         # each document's sentences from the cross-document search first (it takes turns between
         # the documents), then, for a document with nothing on the topic there, from its own search
         hits = self.retriever.search(resolution.query, k=SEARCH_K)
         overall = self.scorer.candidates(searched, hits, FACT)
-        topic_words = self.index.tokenizer.content_words(self.scorer.without_document_names(topic))
+        topic_words = self.index.tokenizer.content_words(topic if parties else self.scorer.without_document_names(topic))
         words = {w: self.scorer.idf(w) for w in dict.fromkeys(topic_words) if not intents.is_frame(w)}
         if len(documents) > MAX_SILENT:
             # many documents, none named: compare those the search found, without a search per document
@@ -353,7 +383,8 @@ class Assistant:
         # with many documents and none named, only those that speak to the topic are compared
         titles = {d.id: d.short or d.title for d in documents}
         composed = intents.per_document(found, titles, words, silent=len(self.index.documents) <= MAX_SILENT or len(named) >= 2)
-        if not composed.found and overall and overall[0].score >= STRONG_MATCH:
+        if not composed.found and (parties or (overall and overall[0].score >= STRONG_MATCH)):
+            # (each side's document was chosen for the topic: its best sentences are its part)
             # the topic is worded unlike the text but the documents clearly speak to the question: answer per document
             composed = intents.per_document(found, titles, {}, silent=len(self.index.documents) <= MAX_SILENT or len(named) >= 2)
         if not composed.found:
@@ -362,6 +393,19 @@ class Assistant:
         return Reply(
             question=text, query=resolution.shown, answer=composed.answer, found=True, citations=composed.citations, short=composed.short
         )
+
+    def _without_sides(self, text: str) -> str:
+        """A comparison of places without the places' names ("青川和岚山的老旧小区改造…" → "和的老旧小区改造…")."""
+        places = sorted(set(self.index.tokenizer.places(text)), key=len, reverse=True)
+        named = "|".join(map(re.escape, places))
+        return re.sub(f"(?:{named})(?:省|市|县|区)?(?:和|与|及|、|跟|同)?", "", text) if places else text
+
+    def _best_of(self, searched: str, documents: list[str]) -> str:
+        """Of one side's documents, the one the search ranks highest for the topic (the first when none is found)."""
+        if len(documents) == 1:
+            return documents[0]
+        hits = self.retriever.search(searched, k=SIDE_DEPTH)
+        return next((h.unit.doc_id for h in hits if h.unit.doc_id in documents), documents[0])
 
     def _refuse(self, question: str, query: str, hits: list[Hit], refusal: Refusal, candidates: list) -> Reply:
         related = tuple(hits[:3])

@@ -40,3 +40,16 @@ def test_sums_and_differences_on_other_documents(other, question, shown):
     assert reply.answer.startswith(shown + "。依据：")
     assert reply.short == shown.split(" = ")[1]
     assert all(c.quote in c.unit.body for c in reply.citations)
+
+
+@pytest.mark.slow
+def test_a_comparison_of_places_answers_from_each_place_s_document_on_the_topic(other):
+    # no document is named: each place issues several documents, and the one on the topic is each side's
+    reply = other.ask("岚山县和青川市的农村公路养护资金标准有什么不同？")
+    assert reply.found and reply.short == "两份文件都有涉及"
+    assert {c.unit.doc_id for c in reply.citations} == {"qc-road-notice", "ls-roadmaint-rules"}
+    assert "县道1万元" in reply.answer and "县道每年每公里1.2万元" in reply.answer
+    lift = other.ask("加装电梯这件事，青川和岚山各有什么规定？")
+    assert {c.unit.doc_id for c in lift.citations} == {"qc-oldcommunity-rules", "ls-oldcommunity-plan"}
+    # one place alone is no comparison: the question is answered as asked
+    assert other.ask("青川市农村公路养护资金每年每公里不低于多少？").citations[0].unit.doc_id == "qc-road-notice"
