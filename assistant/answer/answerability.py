@@ -59,6 +59,14 @@ _GENERIC_HEADS = frozenset(
         "目标值", "指标值", "数值", "实际值", "值",
     }
 )  # fmt: skip
+# Kinds of answer a text names literally when it gives them: channels, contacts and papers of a procedure.
+LITERAL_CATEGORIES = frozenset(
+    {
+        "网站", "网址", "网页", "平台", "电话", "热线", "邮箱", "地址", "窗口", "材料", "证明", "证件", "表格", "二维码",
+        "公众号", "链接", "账号",
+    }
+)
+_CATEGORY = re.compile(r"哪个|哪些|哪几个|哪几类|哪一类|哪类|哪种|哪一种|什么样的|什么|何种")  # "…哪个网站", "…什么材料"
 HEAD_DEPTH = 3  # the best candidates whose units must name the asked head
 # "什么称号", "哪些载体" ask for an instance of the head, which the text names without the head word;
 # "…的房价是多少" asks a figure of the head, which a sentence giving it names.
@@ -105,7 +113,7 @@ class Checker:
         unmatched = self.unmatched_numbers(question, candidates)
         if unmatched:
             return Refusal(f"文件没有给出与“{'、'.join(unmatched)}”相应的内容", cite=True, detail=True)
-        missing = [] if follow_up else self.missing_heads(question, candidates)
+        missing = [] if follow_up else self.missing_heads(question, candidates) or self.unnamed_category(question, candidates)
         if missing:
             return Refusal(f"文件没有给出关于“{'、'.join(missing)}”的内容", cite=True)
         if question.reversal and not any(question.reversal in squeeze(c.sentence) for c in candidates[:PREMISE_DEPTH]):
@@ -174,6 +182,24 @@ class Checker:
             "".join(c.unit.body + c.unit.label + "".join(c.unit.path) + c.unit.doc_title for c in candidates[:HEAD_DEPTH])
         )
         return [h for h in self.asked_heads(question) if not _named(h, where)]
+
+    def unnamed_category(self, question: Question, candidates: list[Candidate]) -> list[str]:
+        """The channel or paper a question asks for ("在哪个网站下载", "需要提交哪些材料") when its document never names it.
+
+        The noun right after the asking word is what kind of thing the answer is. Most kinds are named
+        by their instances without the word ("哪些载体" → 园区、基地; "什么称号" → 国家湿地公园), so
+        only LITERAL_CATEGORIES are held to it: a text that says where to apply, what to hand in or
+        whom to call uses those very words (网站, 材料, 电话). A document that never does, does not say.
+        """
+        found = _CATEGORY.search(question.text)
+        if not found or not candidates:
+            return []
+        words = self.scorer.tokenizer.words(question.text[found.end() :])
+        category = words[0] if words else ""
+        if category not in LITERAL_CATEGORIES:
+            return []
+        docs = question.docs or (candidates[0].unit.doc_id,)
+        return [] if any(_named(category, self.doc_texts.get(doc, "")) for doc in docs) else [category]
 
     def unmatched_numbers(self, question: Question, candidates: list[Candidate]) -> list[str]:
         """Figures the question states as conditions ("70至79周岁") that the best evidence never mentions."""

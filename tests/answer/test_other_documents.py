@@ -53,3 +53,17 @@ def test_a_comparison_of_places_answers_from_each_place_s_document_on_the_topic(
     assert {c.unit.doc_id for c in lift.citations} == {"qc-oldcommunity-rules", "ls-oldcommunity-plan"}
     # one place alone is no comparison: the question is answered as asked
     assert other.ask("青川市农村公路养护资金每年每公里不低于多少？").citations[0].unit.doc_id == "qc-road-notice"
+
+
+@pytest.mark.slow
+def test_a_channel_or_paper_the_document_never_names_is_not_answered_with_something_else(other):
+    # the document speaks of the fund and of the form, but never of 材料 to hand in or a 网站 to download from
+    for question, missing in (
+        ("鹤溪市中小企业申请应急转贷资金需要提交哪些材料？", "材料"),
+        ("《鹤溪市高龄津贴申请表》可以在哪个网站下载？", "网站"),
+    ):
+        reply = other.ask(question)
+        assert (reply.found, f"文件没有给出关于“{missing}”的内容" in reply.answer) == (False, True)
+        assert reply.citations  # what the document does say, cited
+    # a kind named by its instances is still answered ("什么原则" → "打早、打小、打了")
+    assert other.ask("岚山县发生森林火情时要坚持什么原则？").found
