@@ -15,11 +15,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
-from ..records import Hit, Unit
+from ..records import SEARCHABLE_KINDS, Hit, Unit
+from ..search.backend import LocalBackend
 from .question import Candidate, QuestionShape, Refusal, sentences
 
 if TYPE_CHECKING:
     from ..indexing.store import Index
+    from ..search.backend import SearchBackend
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _NUMBERED = re.compile(r"\d+\s*号线?|[A-Za-z]+\d+号?线?")  # 2号线, S1号线: numbered things must exist
@@ -47,12 +49,14 @@ def _kind(token: str) -> str:
 class Scorer:
     """IDF-weighted question coverage over the corpus' units."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, backend: SearchBackend | None = None) -> None:
         self.index = index
+        self.backend = backend or LocalBackend(index)  # where the units and the corpus statistics come from
         self.tokenizer = index.tokenizer
         # the counts the build wrote (statistics.tsv); an index from before them is counted here
-        if index.statistics is not None:
-            frequency: Counter[str] = Counter(index.statistics)
+        statistics = self.backend.statistics()
+        if statistics is not None:
+            frequency: Counter[str] = Counter(statistics)
         else:
             frequency = Counter()
             for unit in index.rows:
@@ -60,7 +64,7 @@ class Scorer:
         self.rows = len(index.rows)
         self.df = frequency
         names = "".join(d.title + "".join(d.aliases) for d in index.documents)
-        self.corpus = squeeze(names + "".join(unit.text + unit.body for unit in index.units))
+        self.corpus = squeeze(names + "".join(unit.text + unit.body for d in index.documents for unit in self.backend.units_of(d.id)))
         self.doc_names = {d.id: squeeze(d.title + "".join(d.aliases)) for d in index.documents}
         names = [squeeze(d.title).replace("“", "").replace("”", "") for d in index.documents]
         names += [alias for d in index.documents for alias in d.aliases]
@@ -73,22 +77,21 @@ class Scorer:
     @cached_property
     def by_document(self) -> dict[str, tuple[Unit, ...]]:
         """Every unit of each document, in order (so a composer reads one document, not the whole corpus)."""
-        found: dict[str, list[Unit]] = {}
-        for unit in self.index.units:
-            found.setdefault(unit.doc_id, []).append(unit)
-        return {doc_id: tuple(units) for doc_id, units in found.items()}
+        return {d.id: units for d in self.index.documents if (units := self.backend.units_of(d.id))}
 
     @cached_property
     def table_headings(self) -> tuple[Unit, ...]:
         """The heading units of every table (表 N), in corpus order."""
-        return tuple(u for u in self.index.units if u.kind == "heading" and re.match(r"表\s*\d", u.text) and not u.label.endswith("表头"))
+        headings = (u for d in self.index.documents for u in self.backend.units_of(d.id, ("heading",)))
+        return tuple(u for u in headings if re.match(r"表\s*\d", u.text) and not u.label.endswith("表头"))
 
     @cached_property
     def sections(self) -> dict[tuple[str, tuple[str, ...]], frozenset[str]]:
         """Every heading path of every document with the tokens of its title, made once (what summaries look through)."""
         from ..corpus.headings import heading_title
 
-        paths = {(u.doc_id, u.path[:depth]) for u in self.index.rows for depth in range(1, len(u.path) + 1)}
+        rows = (u for d in self.index.documents for u in self.backend.units_of(d.id, SEARCHABLE_KINDS))
+        paths = {(u.doc_id, u.path[:depth]) for u in rows for depth in range(1, len(u.path) + 1)}
         return {key: frozenset(self.tokenizer.tokens(heading_title(key[1][-1]))) for key in sorted(paths)}
 
     @cached_property
