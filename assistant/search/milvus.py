@@ -97,14 +97,21 @@ def client_uri(address: str) -> str:
 
 
 def connect(address: str):
-    """A MilvusClient for a `milvus://` address (the folder of an embedded file is made)."""
+    """A MilvusClient for a `milvus://` address (the folder of an embedded file is made).
+
+    Each client gets a connection of its own: pymilvus shares one per address by default, and a
+    client's `close()` would then cut off every other client of that address in the process (a
+    replica's backend while a build in the same process publishes).
+    """
     _install_pkg_resources_shim()
+    import uuid
+
     from pymilvus import MilvusClient
 
     uri = client_uri(address)
     if not uri.startswith("http"):
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
-    return MilvusClient(uri=uri)
+    return MilvusClient(uri=uri, alias=f"assistant-{uuid.uuid4().hex}")
 
 
 def lite_server(db: Path, address: str) -> tuple[list[str], dict[str, str]]:
