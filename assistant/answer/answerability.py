@@ -70,14 +70,13 @@ class Checker:
     def __init__(self, index: Index, scorer: Scorer) -> None:
         self.scorer = scorer
         texts: dict[str, list[str]] = {}
-        units = [unit for d in index.documents for unit in scorer.backend.units_of(d.id)]  # every unit, in index order
-        for unit in units:
+        for unit in index.units:
             texts.setdefault(unit.doc_id, []).append(unit.text + unit.body)
         self.doc_texts = {d.id: squeeze(d.title + "".join(texts.get(d.id, []))) for d in index.documents}
         self.names = {name for d in index.documents for name in (*d.aliases, d.short, d.title)}
         # the text of every table and box, by (document, its heading): what a question pointing at one can be answered from
         structures: dict[tuple[str, str], list[str]] = {}
-        for unit in units:
+        for unit in index.units:
             for heading in unit.path:
                 if re.match(r"表\s*\d|专栏\s*\d", heading):
                     structures.setdefault((unit.doc_id, squeeze(heading)), []).append(unit.body)

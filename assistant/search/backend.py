@@ -12,7 +12,7 @@ answer scorer weighs words by. Code above the backend no longer walks `Index.uni
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
@@ -59,6 +59,26 @@ class SearchBackend(Protocol):
     def statistics(self) -> dict[str, int] | None:
         """Per token, how many searchable units hold it (label and body); None for an index from before the counts."""
         ...
+
+
+class DocumentUnits(Mapping[str, tuple["Unit", ...]]):
+    """Each document's units as a mapping, read from a backend when a document is asked for (not all at once)."""
+
+    def __init__(self, backend: SearchBackend, doc_ids: list[str]) -> None:
+        self._backend = backend
+        self._doc_ids = doc_ids
+        self._known = frozenset(doc_ids)
+
+    def __getitem__(self, doc_id: str) -> tuple[Unit, ...]:
+        if doc_id not in self._known:
+            raise KeyError(doc_id)
+        return self._backend.units_of(doc_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._doc_ids)
+
+    def __len__(self) -> int:
+        return len(self._doc_ids)
 
 
 def top(scores: np.ndarray, k: int, id_range: tuple[int, int] | None) -> Ranked:
