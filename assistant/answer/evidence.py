@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
-from ..records import SEARCHABLE_KINDS, Hit, Unit
-from ..search.backend import LocalBackend
+from ..records import Hit, Unit
+from ..search.backend import DocumentUnits, LocalBackend
 from .question import Candidate, QuestionShape, Refusal, sentences
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class Scorer:
         self.rows = len(index.rows)
         self.df = frequency
         names = "".join(d.title + "".join(d.aliases) for d in index.documents)
-        self.corpus = squeeze(names + "".join(unit.text + unit.body for d in index.documents for unit in self.backend.units_of(d.id)))
+        self.corpus = squeeze(names + "".join(unit.text + unit.body for unit in index.units))
         self.doc_names = {d.id: squeeze(d.title + "".join(d.aliases)) for d in index.documents}
         names = [squeeze(d.title).replace("“", "").replace("”", "") for d in index.documents]
         names += [alias for d in index.documents for alias in d.aliases]
@@ -75,23 +76,21 @@ class Scorer:
         self._short_aliases = tuple(name for name in names if len(name) < NAME_PIECE)
 
     @cached_property
-    def by_document(self) -> dict[str, tuple[Unit, ...]]:
+    def by_document(self) -> Mapping[str, tuple[Unit, ...]]:
         """Every unit of each document, in order (so a composer reads one document, not the whole corpus)."""
-        return {d.id: units for d in self.index.documents if (units := self.backend.units_of(d.id))}
+        return DocumentUnits(self.backend, [d.id for d in self.index.documents])  # read from the backend per document
 
     @cached_property
     def table_headings(self) -> tuple[Unit, ...]:
         """The heading units of every table (表 N), in corpus order."""
-        headings = (u for d in self.index.documents for u in self.backend.units_of(d.id, ("heading",)))
-        return tuple(u for u in headings if re.match(r"表\s*\d", u.text) and not u.label.endswith("表头"))
+        return tuple(u for u in self.index.units if u.kind == "heading" and re.match(r"表\s*\d", u.text) and not u.label.endswith("表头"))
 
     @cached_property
     def sections(self) -> dict[tuple[str, tuple[str, ...]], frozenset[str]]:
         """Every heading path of every document with the tokens of its title, made once (what summaries look through)."""
         from ..corpus.headings import heading_title
 
-        rows = (u for d in self.index.documents for u in self.backend.units_of(d.id, SEARCHABLE_KINDS))
-        paths = {(u.doc_id, u.path[:depth]) for u in rows for depth in range(1, len(u.path) + 1)}
+        paths = {(u.doc_id, u.path[:depth]) for u in self.index.rows for depth in range(1, len(u.path) + 1)}
         return {key: frozenset(self.tokenizer.tokens(heading_title(key[1][-1]))) for key in sorted(paths)}
 
     @cached_property
