@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # run as a script: import the checkout's package,
 from bench.timing import ROOT, machine, measure, table, write_result
 
 MODES = ("bm25", "dense", "hybrid")
+UNITS_HEADER = ["backend", "unit by id p50 / p95 ms", "a document's units, first read, p50 ms", "statistics ms", "same as the index"]
 
 
 def run(gold: Path, rounds: int, out_dir: Path | None = None) -> str:
@@ -53,6 +54,18 @@ def run(gold: Path, rounds: int, out_dir: Path | None = None) -> str:
             latency = [measure(mode, lambda q, r=retriever, m=mode: r.search(q, k=5, mode=m), texts, rounds) for mode in MODES]
             latency.append(measure("steered", lambda q, s=steered: s.search(q, k=5), texts, rounds))
             rows.append([name, *(f"{lat.p50:.2f} / {lat.p95:.2f}" for lat in latency)])
+        ids = [unit.id for unit in index.units]
+        units_rows = []
+        for name, retriever in retrievers.items():  # what the viewer, briefing and answer stage read through the backend
+            backend = retriever.backend
+            by_id = measure("unit", backend.unit, ids, rounds)
+            first = measure("units_of", backend.units_of, [d.id for d in index.documents], 1, warm=False)
+            started = time.perf_counter()
+            statistics = backend.statistics()
+            seconds = time.perf_counter() - started
+            same = all(backend.unit(i) == u for i, u in zip(ids, index.units, strict=True)) and statistics == index.statistics
+            timings = [f"{by_id.p50:.2f} / {by_id.p95:.2f}", f"{first.p50:.2f}", f"{seconds * 1000:.1f}"]
+            units_rows.append([name, *timings, "yes" if same else "NO"])
         steered_by_name = {name: SteeredRetriever(r) for name, r in retrievers.items()}
         configs = {name: (lambda qs, s=s: s.search_batch(qs, k=DEPTH)) for name, s in steered_by_name.items()}
         report = run_evaluation(items, configs, None, progress=False)
@@ -67,6 +80,9 @@ def run(gold: Path, rounds: int, out_dir: Path | None = None) -> str:
             header,
             table(["backend", *(f"{m} p50 / p95 ms" for m in MODES), "hybrid+steering p50 / p95 ms"], rows),
             "Gold set, hybrid+steering (the assistant's search):\n\n" + table(["backend", "recall@5", "MRR@10"], quality),
+            f"Units through the backend ({len(ids)} units by id x {rounds} rounds; each document's units read once, uncached; "
+            "the statistics read once):\n\n"
+            + table(UNITS_HEADER, units_rows),
         ]
     )
     write_result("backend", text, out_dir)

@@ -88,8 +88,9 @@ class Assistant:
     def __init__(self, index: Index, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.index = index
-        self.retriever = SteeredRetriever(Retriever(index, backend=open_backend(self.settings, index)))
-        self.scorer = Scorer(index)
+        self.backend = open_backend(self.settings, index)  # candidates, units and corpus statistics
+        self.retriever = SteeredRetriever(Retriever(index, backend=self.backend))
+        self.scorer = Scorer(index, self.backend)
         self.resolver = Resolver(index)
         self.checker = Checker(index, self.scorer)
         self._llm = None

@@ -11,15 +11,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
 from ..records import Hit, Unit
+from ..search.backend import DocumentUnits, LocalBackend
 from .question import Candidate, QuestionShape, Refusal, sentences
 
 if TYPE_CHECKING:
     from ..indexing.store import Index
+    from ..search.backend import SearchBackend
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _NUMBERED = re.compile(r"\d+\s*号线?|[A-Za-z]+\d+号?线?")  # 2号线, S1号线: numbered things must exist
@@ -47,12 +50,14 @@ def _kind(token: str) -> str:
 class Scorer:
     """IDF-weighted question coverage over the corpus' units."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, backend: SearchBackend | None = None) -> None:
         self.index = index
+        self.backend = backend or LocalBackend(index)  # where the units and the corpus statistics come from
         self.tokenizer = index.tokenizer
         # the counts the build wrote (statistics.tsv); an index from before them is counted here
-        if index.statistics is not None:
-            frequency: Counter[str] = Counter(index.statistics)
+        statistics = self.backend.statistics()
+        if statistics is not None:
+            frequency: Counter[str] = Counter(statistics)
         else:
             frequency = Counter()
             for unit in index.rows:
@@ -71,12 +76,9 @@ class Scorer:
         self._short_aliases = tuple(name for name in names if len(name) < NAME_PIECE)
 
     @cached_property
-    def by_document(self) -> dict[str, tuple[Unit, ...]]:
+    def by_document(self) -> Mapping[str, tuple[Unit, ...]]:
         """Every unit of each document, in order (so a composer reads one document, not the whole corpus)."""
-        found: dict[str, list[Unit]] = {}
-        for unit in self.index.units:
-            found.setdefault(unit.doc_id, []).append(unit)
-        return {doc_id: tuple(units) for doc_id, units in found.items()}
+        return DocumentUnits(self.backend, [d.id for d in self.index.documents])  # read from the backend per document
 
     @cached_property
     def table_headings(self) -> tuple[Unit, ...]:

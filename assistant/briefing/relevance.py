@@ -66,15 +66,14 @@ class TopicReader:
         self.topic = topic
         self.doc_ids = doc_ids
         index = assistant.index
-        self.position = {unit.id: i for i, unit in enumerate(index.units)}
         hits: dict[str, Hit] = {}
         searches = [None, *doc_ids] if len(doc_ids) > 1 else doc_ids
         for doc in searches:
             for hit in assistant.retriever.search(topic, k=SEARCH_K, doc=doc):
                 hits.setdefault(hit.unit.id, hit)
         # Tables and 专栏 boxes are where the figures are; a plan has few, so all are read.
-        for unit in index.rows:
-            if unit.doc_id in doc_ids and unit.kind in (Kind.BOX_ITEM, Kind.TABLE_ROW):
+        for doc_id in [d.id for d in index.documents if d.id in doc_ids]:  # index order, as the rows are
+            for unit in assistant.backend.units_of(doc_id, (Kind.BOX_ITEM, Kind.TABLE_ROW)):
                 hits.setdefault(unit.id, Hit(unit, 0.0))
         self.candidates = assistant.scorer.candidates(topic, list(hits.values()), _FACT)
         self.weights = assistant.scorer.weights(topic)

@@ -4,10 +4,16 @@ The retriever keeps tokenisation, fusion and steering in Python and asks a `Sear
 candidates: the lexical top k of the product's own tokens and the dense top k of query vectors, both
 with an optional document filter. Positions are the row positions of the loaded `Index`, so every
 backend returns rankings the rest of the pipeline reads alike.
+
+The units themselves come through it too: one by id (the viewer), every unit of one document,
+optionally of some kinds (composition, the briefing, answerability), and the corpus statistics the
+answer scorer weighs words by. Code above the backend no longer walks `Index.units` for those.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -17,6 +23,7 @@ from ..errors import SettingsError
 if TYPE_CHECKING:
     from ..config import Settings
     from ..indexing.store import Index
+    from ..records import Unit
 
 LOCAL = "local"
 MILVUS = "milvus"
@@ -40,6 +47,38 @@ class SearchBackend(Protocol):
     def dense(self, vectors: np.ndarray, k: int, doc: str | None = None) -> list[Ranked]:
         """The k best cosines per query vector; a zero vector gets no candidates."""
         ...
+
+    def unit(self, unit_id: str) -> Unit | None:
+        """The unit with an id (searchable or not), or None."""
+        ...
+
+    def units_of(self, doc_id: str, kinds: Collection[str] | None = None) -> tuple[Unit, ...]:
+        """Every unit of a document in document order (only those of `kinds` when given); () for an unknown id."""
+        ...
+
+    def statistics(self) -> dict[str, int] | None:
+        """Per token, how many searchable units hold it (label and body); None for an index from before the counts."""
+        ...
+
+
+class DocumentUnits(Mapping[str, tuple["Unit", ...]]):
+    """Each document's units as a mapping, read from a backend when a document is asked for (not all at once)."""
+
+    def __init__(self, backend: SearchBackend, doc_ids: list[str]) -> None:
+        self._backend = backend
+        self._doc_ids = doc_ids
+        self._known = frozenset(doc_ids)
+
+    def __getitem__(self, doc_id: str) -> tuple[Unit, ...]:
+        if doc_id not in self._known:
+            raise KeyError(doc_id)
+        return self._backend.units_of(doc_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._doc_ids)
+
+    def __len__(self) -> int:
+        return len(self._doc_ids)
 
 
 def top(scores: np.ndarray, k: int, id_range: tuple[int, int] | None) -> Ranked:
@@ -81,6 +120,27 @@ class LocalBackend:
     def dense(self, vectors: np.ndarray, k: int, doc: str | None = None) -> list[Ranked]:
         id_range = self.index.doc_range(doc) if doc else None
         return self.index.dense.search(vectors, k, id_range)
+
+    def unit(self, unit_id: str) -> Unit | None:
+        return self._by_id.get(unit_id)
+
+    def units_of(self, doc_id: str, kinds: Collection[str] | None = None) -> tuple[Unit, ...]:
+        units = self._by_document.get(doc_id, ())
+        return units if kinds is None else tuple(u for u in units if u.kind in kinds)
+
+    def statistics(self) -> dict[str, int] | None:
+        return self.index.statistics
+
+    @cached_property
+    def _by_id(self) -> dict[str, Unit]:
+        return {unit.id: unit for unit in self.index.units}
+
+    @cached_property
+    def _by_document(self) -> dict[str, tuple[Unit, ...]]:
+        found: dict[str, list[Unit]] = {}
+        for unit in self.index.units:
+            found.setdefault(unit.doc_id, []).append(unit)
+        return {doc_id: tuple(units) for doc_id, units in found.items()}
 
 
 def open_backend(settings: Settings, index: Index) -> SearchBackend:

@@ -6,6 +6,12 @@ holds the product's own tokens joined by spaces under Milvus' `whitespace` token
 BM25 sees exactly the terms bm25s sees; each side returns its top k and fusion and steering stay
 in Python (Milvus' own RRF and WeightedRanker lost recall on the gold set).
 
+The units themselves (what the viewer, the briefing and the answer stage read by id or by document)
+live in one store shared by every build, keyed by each document's content: a publish sends only the
+units of documents whose units changed, and a replica reads its build's version of each document.
+Beside each build collection, `docs_<build>` names the version of each document it holds and
+`stats_<build>` the corpus statistics (token → searchable units holding it).
+
 Addresses: `milvus:///abs/path/units.db` opens an embedded milvus-lite file (one process only);
 `milvus://host:19530` talks to a server (`milvus-lite` run with an address is one too).
 """
@@ -17,6 +23,8 @@ import json
 import logging
 import sys
 import types
+from collections import OrderedDict
+from collections.abc import Collection
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import AssistantError, IndexNotBuilt, IndexStale
+from ..records import Unit
 
 if TYPE_CHECKING:
     from ..indexing.store import Index
@@ -33,6 +42,10 @@ Ranked = list[tuple[int, float]]  # as in backend.py (which imports this module 
 ALIAS = "assistant_units"  # what a build switches when it is whole
 POINTER = "assistant_alias"  # milvus-lite has no aliases: one row naming the live collection instead
 PREFIX = "units_"
+DOCS_OF, STATS_OF = "docs_", "stats_"  # + a build's name: its document versions, its corpus statistics
+STORE, STORE_DOCS = "assistant_unit_store", "assistant_unit_docs"  # every unit of every document version, and the whole versions
+WINDOW = 16_384  # Milvus' largest query result: bigger reads go by windows of `seq`
+DOC_CACHE = 64  # documents whose units a backend keeps after reading them
 MAX_TEXT = 65_535  # bytes of a VARCHAR field
 BATCH = 1_000  # rows per insert: well under gRPC's message limit at 1,024 dims
 # Milvus' BM25 is Lucene's with the (k1 + 1) numerator bm25s leaves out; dividing it out gives the
@@ -84,14 +97,21 @@ def client_uri(address: str) -> str:
 
 
 def connect(address: str):
-    """A MilvusClient for a `milvus://` address (the folder of an embedded file is made)."""
+    """A MilvusClient for a `milvus://` address (the folder of an embedded file is made).
+
+    Each client gets a connection of its own: pymilvus shares one per address by default, and a
+    client's `close()` would then cut off every other client of that address in the process (a
+    replica's backend while a build in the same process publishes).
+    """
     _install_pkg_resources_shim()
+    import uuid
+
     from pymilvus import MilvusClient
 
     uri = client_uri(address)
     if not uri.startswith("http"):
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
-    return MilvusClient(uri=uri)
+    return MilvusClient(uri=uri, alias=f"assistant-{uuid.uuid4().hex}")
 
 
 def lite_server(db: Path, address: str) -> tuple[list[str], dict[str, str]]:
@@ -218,47 +238,211 @@ def publish(index: Index, address: str, index_dir: Path | None = None) -> str:
     """Writes the index's rows into a new collection and switches the alias to it once it is whole.
 
     A collection that already holds this build is reused; builds older than the one it replaces are dropped.
-    `index_dir` (the folder `index` was loaded from) lets the build's saved words be reused.
+    The search rows of a build are all written (Milvus' BM25 statistics are per collection, so a
+    collection must hold exactly one build's rows); the units go to the shared store only for the
+    documents whose units the store does not hold yet. `index_dir` (the folder `index` was loaded
+    from) lets the build's saved words be reused.
 
     Returns:
         The name of the live collection.
 
     Raises:
-        AssistantError: a row's tokens do not fit Milvus' text field.
+        AssistantError: a row's tokens or a unit do not fit Milvus' text field.
     """
     client = connect(address)
     try:
         target = build_key(index)
         previous = live_collection(client)
-        if previous == target:
+        if previous == target and client.has_collection(DOCS_OF + target):
             return target
-        texts = row_tokens(index, index_dir)
-        vectors = index.dense.vectors(0, index.dense.size)
-        too_long = next((i for i, t in enumerate(texts) if len(t.encode()) > MAX_TEXT), None)
-        if too_long is not None:
-            raise AssistantError(f"The unit {index.rows[too_long].id} has more tokens than Milvus' text field holds ({MAX_TEXT} bytes).")
-        if client.has_collection(target):  # a build that stopped half-way
-            client.drop_collection(target)
-        schema, params = _schema(client, int(vectors.shape[1]))
-        client.create_collection(target, schema=schema, index_params=params, consistency_level="Strong")
-        rows = index.rows
-        for start in range(0, len(texts), BATCH):
-            batch = range(start, min(start + BATCH, len(texts)))
-            client.insert(
-                target,
-                [_entity(p, rows[p], texts[p], vectors[p]) for p in batch],
-            )
-        client.flush(target)
-        count = client.query(target, filter="", output_fields=["count(*)"])[0]["count(*)"]
-        if count != len(texts):
-            raise AssistantError(f"Milvus holds {count} of the {len(texts)} rows written to {target}; run the build again.")
+        if not client.has_collection(target) or not client.has_collection(DOCS_OF + target):
+            _publish_rows(client, index, target, index_dir)
+        versions = _publish_units(client, index)
+        _publish_build(client, index, target, versions)
         _switch(client, target)
+        keep = {target, previous}
         for name in client.list_collections():  # the build before stays for replicas still on it
-            if name.startswith(PREFIX) and name not in (target, previous):
+            build = next((name[len(p) :] for p in (DOCS_OF, STATS_OF) if name.startswith(p + PREFIX)), name)
+            if build.startswith(PREFIX) and build not in keep:
                 client.drop_collection(name)
+        _forget_versions(client, keep)
         return target
     finally:
         client.close()
+
+
+def _publish_rows(client, index: Index, target: str, index_dir: Path | None) -> None:
+    """The build's search collection: every row's tokens and vector, checked whole."""
+    texts = row_tokens(index, index_dir)
+    vectors = index.dense.vectors(0, index.dense.size)
+    too_long = next((i for i, t in enumerate(texts) if len(t.encode()) > MAX_TEXT), None)
+    if too_long is not None:
+        raise AssistantError(f"The unit {index.rows[too_long].id} has more tokens than Milvus' text field holds ({MAX_TEXT} bytes).")
+    if client.has_collection(target):  # a build that stopped half-way
+        client.drop_collection(target)
+    schema, params = _schema(client, int(vectors.shape[1]))
+    client.create_collection(target, schema=schema, index_params=params, consistency_level="Strong")
+    rows = index.rows
+    for start in range(0, len(texts), BATCH):
+        batch = range(start, min(start + BATCH, len(texts)))
+        client.insert(target, [_entity(p, rows[p], texts[p], vectors[p]) for p in batch])
+    client.flush(target)
+    _check_count(client, target, len(texts))
+
+
+def _check_count(client, collection: str, expected: int, where: str = "") -> None:
+    count = client.query(collection, filter=where, output_fields=["count(*)"])[0]["count(*)"]
+    if count != expected:
+        raise AssistantError(f"Milvus holds {count} of the {expected} rows written to {collection}; run the build again.")
+
+
+def _side_collection(client, name: str, fields: list[tuple[str, object, dict]]) -> None:
+    """A collection of plain fields (the first is the primary key) with the vector field Milvus wants in every collection."""
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False)
+    for i, (field, kind, extra) in enumerate(fields):
+        schema.add_field(field, kind, is_primary=i == 0, **extra)
+    schema.add_field("v", DataType.FLOAT_VECTOR, dim=2)
+    params = client.prepare_index_params()
+    params.add_index("v", index_type="FLAT", metric_type="L2")
+    client.create_collection(name, schema=schema, index_params=params, consistency_level="Strong")
+
+
+def document_versions(index: Index) -> dict[str, tuple[str, tuple[Unit, ...]]]:
+    """Per document id, the key of its units' content (what the store keeps them under) and the units."""
+    by_document: dict[str, list[Unit]] = {d.id: [] for d in index.documents}
+    for unit in index.units:
+        by_document.setdefault(unit.doc_id, []).append(unit)
+    versions = {}
+    for doc_id, units in by_document.items():
+        digest = hashlib.sha256(doc_id.encode())
+        for unit in units:
+            digest.update(_unit_json(unit).encode())
+        versions[doc_id] = ("v" + digest.hexdigest()[:24], tuple(units))
+    return versions
+
+
+def _unit_json(unit: Unit) -> str:
+    return json.dumps(unit.to_json(), ensure_ascii=False, sort_keys=True)
+
+
+def _publish_units(client, index: Index) -> dict[str, tuple[str, int]]:
+    """Sends the units of every document version the store lacks; returns per document (its version, its unit count)."""
+    from pymilvus import DataType
+
+    text = {"max_length": 512}
+    if not client.has_collection(STORE):
+        _side_collection(
+            client,
+            STORE,
+            [
+                ("key", DataType.VARCHAR, {"max_length": 64}),
+                ("version", DataType.VARCHAR, text),
+                ("unit_id", DataType.VARCHAR, text),
+                ("kind", DataType.VARCHAR, {"max_length": 32}),
+                ("seq", DataType.INT64, {}),
+                ("data", DataType.VARCHAR, {"max_length": MAX_TEXT}),
+            ],
+        )
+        _side_collection(
+            client, STORE_DOCS, [("version", DataType.VARCHAR, text), ("doc_id", DataType.VARCHAR, text), ("units", DataType.INT64, {})]
+        )
+    client.load_collection(STORE)
+    client.load_collection(STORE_DOCS)
+    versions = document_versions(index)
+    wanted = [version for version, _ in versions.values()]
+    held = {row["version"] for row in client.query(STORE_DOCS, filter=f"version in {json.dumps(wanted)}", output_fields=["version"])}
+    for doc_id, (version, units) in versions.items():
+        if version in held:
+            continue
+        entities = [_unit_entity(version, seq, unit) for seq, unit in enumerate(units)]
+        client.delete(STORE, filter=f'version == "{version}"')  # what a publish that stopped half-way left
+        for start in range(0, len(entities), BATCH):
+            client.insert(STORE, entities[start : start + BATCH])
+        client.flush(STORE)
+        _check_count(client, STORE, len(entities), f'version == "{version}"')
+        # the version is whole only once all of its units are in: a later publish trusts this row
+        client.insert(STORE_DOCS, [{"version": version, "doc_id": doc_id, "units": len(units), "v": [0.0, 0.0]}])
+    client.flush(STORE_DOCS)
+    return {doc_id: (version, len(units)) for doc_id, (version, units) in versions.items()}
+
+
+def _unit_entity(version: str, seq: int, unit: Unit) -> dict:
+    data = _unit_json(unit)
+    if len(data.encode()) > MAX_TEXT:
+        raise AssistantError(f"The unit {unit.id} is longer than Milvus' text field holds ({MAX_TEXT} bytes).")
+    return {
+        "key": f"{version}:{seq}",
+        "version": version,
+        "unit_id": unit.id,
+        "kind": str(unit.kind),
+        "seq": seq,
+        "data": data,
+        "v": [0.0, 0.0],
+    }
+
+
+def _publish_build(client, index: Index, target: str, versions: dict[str, tuple[str, int]]) -> None:
+    """The build's side collections: which version of each document it holds, and its corpus statistics."""
+    from pymilvus import DataType
+
+    for name in (STATS_OF + target, DOCS_OF + target):
+        if client.has_collection(name):
+            client.drop_collection(name)
+    stats = STATS_OF + target
+    if index.statistics is not None:
+        _side_collection(
+            client, stats, [("n", DataType.INT64, {}), ("token", DataType.VARCHAR, {"max_length": MAX_TEXT}), ("count", DataType.INT64, {})]
+        )
+        counted = list(index.statistics.items())
+        for start in range(0, len(counted), BATCH):
+            batch = counted[start : start + BATCH]
+            client.insert(stats, [{"n": start + i, "token": t, "count": c, "v": [0.0, 0.0]} for i, (t, c) in enumerate(batch)])
+        client.flush(stats)
+        _check_count(client, stats, len(counted))
+    docs = DOCS_OF + target  # written last: its presence says the build is whole
+    _side_collection(
+        client,
+        docs,
+        [
+            ("doc_id", DataType.VARCHAR, {"max_length": 512}),
+            ("version", DataType.VARCHAR, {"max_length": 512}),
+            ("units", DataType.INT64, {}),
+        ],
+    )
+    client.insert(docs, [{"doc_id": d, "version": v, "units": n, "v": [0.0, 0.0]} for d, (v, n) in versions.items()])
+    client.flush(docs)
+    _check_count(client, docs, len(versions))
+
+
+def _all_rows(client, name: str, fields: list[str]) -> list[dict]:
+    """Every row of a collection (past Milvus' largest query result, through an iterator)."""
+    quiet = logging.getLogger("pymilvus")
+    level, quiet.level = quiet.level, logging.ERROR  # the iterator warns that milvus-lite gives it no timestamp
+    try:
+        iterator = client.query_iterator(name, batch_size=WINDOW // 4, filter="", output_fields=fields)
+        rows: list[dict] = []
+        while batch := iterator.next():
+            rows += batch
+        iterator.close()
+        return rows
+    finally:
+        quiet.level = level
+
+
+def _forget_versions(client, builds: set[str | None]) -> None:
+    """Deletes the document versions no kept build holds."""
+    used: set[str] = set()
+    for build in builds:
+        if build and client.has_collection(DOCS_OF + build):
+            client.load_collection(DOCS_OF + build)
+            used.update(row["version"] for row in _all_rows(client, DOCS_OF + build, ["version"]))
+    stale = [row["version"] for row in _all_rows(client, STORE_DOCS, ["version"]) if row["version"] not in used]
+    for start in range(0, len(stale), BATCH):
+        names = json.dumps(stale[start : start + BATCH])
+        client.delete(STORE_DOCS, filter=f"version in {names}")
+        client.delete(STORE, filter=f"version in {names}")
 
 
 def _entity(position: int, unit, tokens: str, vector: np.ndarray) -> dict:
@@ -270,10 +454,13 @@ class MilvusBackend:
 
     name = MILVUS
 
-    def __init__(self, client, collection: str, size: int) -> None:
+    def __init__(self, client, collection: str, size: int, versions: dict[str, tuple[str, int]] | None = None) -> None:
         self._client = client
         self.collection = collection
         self._size = size
+        self._versions = versions or {}  # doc id → (version in the unit store, unit count)
+        self._documents: OrderedDict[str, tuple[Unit, ...]] = OrderedDict()  # the last DOC_CACHE documents read
+        self._statistics: dict[str, int] | None = None
 
     @classmethod
     def open(cls, address: str, index: Index) -> MilvusBackend:
@@ -296,8 +483,15 @@ class MilvusBackend:
                 client.close()
                 raise IndexStale(f"Milvus at {address} holds another build than the index in this folder; {REBUILD}.")
             live = wanted  # a replica not yet reloaded after a newer build: keep serving the one it knows
-        client.load_collection(live)
-        return cls(client, live, len(index.rows))
+        if not client.has_collection(DOCS_OF + live):
+            client.close()
+            raise IndexStale(f"Milvus at {address} holds this build's search rows but not its units (an older publish); {REBUILD}.")
+        for name in (live, DOCS_OF + live, STORE):
+            client.load_collection(name)
+        if client.has_collection(STATS_OF + live):
+            client.load_collection(STATS_OF + live)
+        rows = _all_rows(client, DOCS_OF + live, ["doc_id", "version", "units"])
+        return cls(client, live, len(index.rows), {row["doc_id"]: (row["version"], int(row["units"])) for row in rows})
 
     @property
     def size(self) -> int:
@@ -339,6 +533,48 @@ class MilvusBackend:
         for i, hits in zip(asked, found, strict=True):
             results[i] = _ranked(hits, k)
         return results
+
+    def unit(self, unit_id: str) -> Unit | None:
+        if not isinstance(unit_id, str) or not unit_id or not self._versions:
+            return None
+        versions = json.dumps([version for version, _ in self._versions.values()])
+        rows = self._client.query(
+            STORE, filter=f"unit_id == {json.dumps(unit_id, ensure_ascii=False)} and version in {versions}", limit=1, output_fields=["data"]
+        )
+        return Unit.from_json(json.loads(rows[0]["data"])) if rows else None
+
+    def units_of(self, doc_id: str, kinds: Collection[str] | None = None) -> tuple[Unit, ...]:
+        units = self._documents.get(doc_id)
+        if units is None:
+            units = self._read_document(doc_id)
+            self._documents[doc_id] = units
+            if len(self._documents) > DOC_CACHE:
+                self._documents.popitem(last=False)
+        else:
+            self._documents.move_to_end(doc_id)
+        return units if kinds is None else tuple(u for u in units if u.kind in kinds)
+
+    def _read_document(self, doc_id: str) -> tuple[Unit, ...]:
+        version, count = self._versions.get(doc_id, ("", 0))
+        rows: list[dict] = []
+        for start in range(0, count, WINDOW):
+            where = f'version == "{version}" and seq >= {start} and seq < {start + WINDOW}'
+            rows += self._client.query(STORE, filter=where, limit=WINDOW, output_fields=["seq", "data"])
+        if len(rows) != count:
+            raise IndexStale(f"Milvus holds {len(rows)} of the {count} units of {doc_id}; {REBUILD}.")
+        return tuple(Unit.from_json(json.loads(row["data"])) for row in sorted(rows, key=lambda row: row["seq"]))
+
+    def statistics(self) -> dict[str, int] | None:
+        if self._statistics is None and self._client.has_collection(STATS_OF + self.collection):
+            name = STATS_OF + self.collection
+            total = self._client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"]
+            rows: list[dict] = []
+            for start in range(0, total, WINDOW):
+                rows += self._client.query(
+                    name, filter=f"n >= {start} and n < {start + WINDOW}", limit=WINDOW, output_fields=["n", "token", "count"]
+                )
+            self._statistics = {row["token"]: int(row["count"]) for row in sorted(rows, key=lambda row: row["n"])}
+        return self._statistics
 
 
 def _ranked(hits, k: int) -> Ranked:

@@ -251,13 +251,13 @@ def brief(assistant: Assistant, topic: str, choice: str | None) -> tuple[str, li
 
 
 def find_unit(assistant: Assistant, unit_id: str | None) -> Unit | None:
-    """The unit with an id, or None."""
-    return next((unit for unit in assistant.index.units if unit.id == unit_id), None)
+    """The unit with an id, or None (asked of the search backend: the folder index or Milvus)."""
+    return assistant.backend.unit(unit_id) if unit_id else None
 
 
 def read_document(assistant: Assistant, doc_id: str) -> tuple[list[tuple[str, str]], str | None, str]:
     """The reader opened at the start of a document: (outline, first unit id, unit HTML)."""
-    choices = outline(assistant.index.units, doc_id)
+    choices = outline(assistant.backend.units_of(doc_id), doc_id)
     first = choices[0][1] if choices else None
     return choices, first, read_unit(assistant, first)
 
@@ -267,7 +267,7 @@ def read_unit(assistant: Assistant, unit_id: str | None) -> str:
     unit = find_unit(assistant, unit_id)
     if unit is None:
         return '<div class="reader-unit">请在左侧目录中选择要阅读的条款。</div>'
-    return unit_html(assistant.index.units, unit)
+    return unit_html(assistant.backend.units_of(unit.doc_id), unit)
 
 
 def open_unit(assistant: Assistant, unit_id: str | None, quote: str = "") -> tuple[str | None, list[tuple[str, str]], str | None, str]:
@@ -275,7 +275,8 @@ def open_unit(assistant: Assistant, unit_id: str | None, quote: str = "") -> tup
     unit = find_unit(assistant, unit_id)
     if unit is None:
         return None, [], None, read_unit(assistant, None)
-    return unit.doc_id, outline(assistant.index.units, unit.doc_id), unit.id, unit_html(assistant.index.units, unit, quote)
+    units = assistant.backend.units_of(unit.doc_id)
+    return unit.doc_id, outline(units, unit.doc_id), unit.id, unit_html(units, unit, quote)
 
 
 def cited(turns: list[Reply], target: str) -> tuple[str, str] | None:
@@ -293,6 +294,6 @@ def step(assistant: Assistant, unit_id: str | None, delta: int) -> tuple[str | N
     unit = find_unit(assistant, unit_id)
     if unit is None:
         return unit_id, read_unit(assistant, unit_id)
-    ids = [u.id for u in assistant.index.units if u.doc_id == unit.doc_id]
+    ids = [u.id for u in assistant.backend.units_of(unit.doc_id)]
     target = ids[max(0, min(len(ids) - 1, ids.index(unit.id) + delta))]
     return target, read_unit(assistant, target)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,9 @@ from assistant.errors import IndexNotBuilt, IndexStale, SettingsError
 from assistant.evaluation.gold import load_gold
 from assistant.evaluation.results import DEPTH
 from assistant.evaluation.runner import run_evaluation
+from assistant.records import Kind
 from assistant.search.backend import LocalBackend, open_backend
-from assistant.search.milvus import ALIAS, MilvusBackend, build_key, client_uri, connect, live_collection, publish
+from assistant.search.milvus import ALIAS, STORE, STORE_DOCS, MilvusBackend, build_key, client_uri, connect, live_collection, publish
 from assistant.search.retriever import Retriever
 from assistant.search.steering import SteeredRetriever
 
@@ -138,5 +141,55 @@ def test_a_build_is_a_new_collection_switched_in_when_whole(index, tmp_path):
     client = connect(address)
     try:  # the build before the live one is kept for replicas still on it; older ones are dropped
         assert sorted(n for n in client.list_collections() if n.startswith("units_")) == sorted([second, build_key(third)])
+    finally:
+        client.close()
+
+
+def _changed(index, doc_id: str, tag: str):
+    """The index with one heading of `doc_id` reworded (a new corpus: another build)."""
+    at = next(i for i, u in enumerate(index.units) if u.doc_id == doc_id and u.kind == Kind.HEADING)
+    units = list(index.units)
+    units[at] = dataclasses.replace(units[at], text=units[at].text + tag, label=units[at].label + tag)
+    return dataclasses.replace(index, units=tuple(units), manifest={**index.manifest, "corpus_hash": f"reworded {tag}"})
+
+
+def test_a_publish_sends_only_the_units_of_documents_that_changed(index, tmp_path, monkeypatch):
+    from pymilvus import MilvusClient
+
+    sent: list[tuple[str, str]] = []  # (collection, doc id of the unit or row sent)
+    insert = MilvusClient.insert
+
+    def spy(self, collection_name, data, *args, **kwargs):
+        for entity in data:
+            doc_id = entity.get("doc_id") or (json.loads(entity["data"])["doc_id"] if "data" in entity else "")
+            sent.append((collection_name, doc_id))
+        return insert(self, collection_name, data, *args, **kwargs)
+
+    monkeypatch.setattr(MilvusClient, "insert", spy)
+    address = f"milvus://{tmp_path / 'units.db'}"
+    count = Counter(u.doc_id for u in index.units)
+    publish(index, address)
+    assert Counter(d for c, d in sent if c == STORE) == count  # the first publish sends every document
+    sent.clear()
+    reworded = _changed(index, "coal", "（一）")
+    second = publish(reworded, address)
+    assert Counter(d for c, d in sent if c == STORE) == {"coal": count["coal"]}  # jiangsu's units are not sent again
+    assert len([d for c, d in sent if c == second]) == len(index.rows)  # BM25's statistics are per collection: every row
+    old, new = MilvusBackend.open(address, index), MilvusBackend.open(address, reworded)
+    try:
+        assert new.units_of("coal") == tuple(u for u in reworded.units if u.doc_id == "coal") != old.units_of("coal")
+        assert old.units_of("coal") == tuple(u for u in index.units if u.doc_id == "coal")  # a replica not yet reloaded
+        assert new.units_of("jiangsu") == old.units_of("jiangsu") == tuple(u for u in index.units if u.doc_id == "jiangsu")
+    finally:
+        old.close()
+        new.close()
+    sent.clear()
+    publish(_changed(index, "coal", "（二）"), address)
+    assert Counter(d for c, d in sent if c == STORE) == {"coal": count["coal"]}
+    client = connect(address)
+    try:  # the first build is dropped, and with it the version of coal only it held
+        held = client.query(STORE_DOCS, filter="", limit=100, output_fields=["doc_id"])
+        assert sorted(row["doc_id"] for row in held) == ["coal", "coal", "jiangsu"]
+        assert client.query(STORE, filter="", output_fields=["count(*)"])[0]["count(*)"] == 2 * count["coal"] + count["jiangsu"]
     finally:
         client.close()
