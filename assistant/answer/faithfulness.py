@@ -26,14 +26,16 @@ it must agree with them on every point below, or it is dropped. Numerals are com
 - facts: every number with its unit, year, plan period (十四五), place (PLACES, and any name
   ending in 省/市/县) and named subject (the domain dictionary's terms, bodies such as 国务院 and
   any name ending in 局/厅/委/办/室) occurs in the cited sentences;
-- binding: a figure stays with its place and its year (the last one named before it, a
-  comparison's base such as 较2023年 aside); and a clause may not take, from the cited clause it
-  copies (most bigrams, digits aside), one figure (with its bound), body, place, level (省级,
-  村级) or period (每月, 每季度) swapped for another of the same kind (集中供水率 88% given
-  自来水普及率's 85%, 县级's 每月 given to 村级) when no cited clause holding the sentence's value
-  matches nearly as well;
+- binding: a figure stays with its place, its year (a comparison's base such as 较2023年
+  aside) and its quoted name (“煤改气”), the last ones written before it; a figure right after a
+  clause without figures that copies one cited sentence (对举报瞒报事故的，…) is in that sentence;
+  and a clause may not take, from the cited segment it copies (most bigrams, digits aside), one
+  figure (with its bound; fractions such as 三分之二 too), body, place, level (省级, 村级) or period
+  (每月, 每季度) swapped for another of the same kind (集中供水率 88% given 自来水普及率's 85%,
+  县级's 每月 given to 村级) when no cited segment holding the sentence's value matches nearly as well;
 - order: the words on either side of a verb or preposition the clause shares with a cited
-  clause stay on their sides (A向B is not B向A, 由A担任B is not 由B担任A);
+  clause stay on their sides (A向B is not B向A, 由A担任B is not 由B担任A), and two verbs of the
+  sentence in two clauses do not take each other's words (优先保障A，兼顾B is not 优先保障B，兼顾A);
 - content: at least CONTENT_SUPPORT of the sentence's jieba content words, and CLAUSE_SUPPORT of
   each clause's, occur in the cited units (a SYNONYMS mate counts), and no clause brings
   ADDED_WORDS or more words of its own (an added claim brings words of its own).
@@ -77,6 +79,9 @@ ADDED_SHARE = 0.45
 # generated one copies (most bigrams, digits aside) holds another value of the same kind, and no
 # clause holding the generated value matches nearly as well (at most this share of the bigrams).
 SWAP_MARGIN = 0.6
+# Share of a figure-less clause's bigrams found in one cited sentence for that sentence to be its
+# context (对举报瞒报、谎报事故的 copies its sentence whole; 根据规划 copies none).
+CONTEXT_MATCH = 0.8
 
 NEGATIONS = ("不", "未", "无", "非", "没", "勿", "莫", "否")
 # Compounds in which those characters do not negate (不断提高 is not a reversal of 提高).
@@ -129,6 +134,8 @@ ANTONYMS = DIRECTIONS  # the name the first version of the check exported
 # substitution counts, one word where the matching cited clause has the other and not the word.
 OPPOSITES = (
     ("首次", "再次"),
+    ("最先", "最后"),
+    ("最早", "最晚"),
     ("首批", "第二批"),
     ("以上", "以下"),
     ("以上", "以内"),
@@ -313,10 +320,15 @@ _PERIOD = re.compile(r"[十][一二三四五六七八九]五")
 _UNITS = "平方公里|平方米|立方米|公里|公顷|亩|人次|人|户|套|处|家|个|所|元|吨|项|座|条|年|月|日|度|倍|次|场|批|名"
 _FIGURE = re.compile(rf"\d+(?:\.\d+)?(?:%|‰|个百分点|[万亿千百]?(?:{_UNITS}))?")
 _YEAR = re.compile(r"\d{4}年")
+_FRACTION = re.compile(r"[一二三四五六七八九十\d]+分之[一二三四五六七八九十\d]+")
+_QUOTED = re.compile(r"“([^”]{2,12})”")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 # A year after these is the base of a comparison (较2023年下降10%), not the year of the figure.
 _BASE = ("较", "比", "与", "同")
 # Clauses end at ，；： (not a colon between digits: 4.3：44.1：51.6 is one figure), segments also at 、.
+# Texts are compared after NFKC, which writes ！？； as !?;.
+SENTENCE_STOPS = "。！？!?"
+PIECE_STOPS = SENTENCE_STOPS + "；;"
 _CLAUSE = re.compile(r"[，,；;]|(?<!\d)[：:]|[：:](?!\d)")
 _SEGMENT = re.compile(r"[，,；;、]|(?<!\d)[：:]|[：:](?!\d)")
 _MARKER = re.compile(r"[\[［【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]］】]")
@@ -522,7 +534,7 @@ def facts(text: str) -> set[str]:
 
 
 def _pieces(text: str) -> list[str]:
-    return [p for p in split_sentences(text, stops="。！？；", line_breaks=True) if _normal(p)]
+    return [p for p in split_sentences(text, stops=PIECE_STOPS, line_breaks=True) if _normal(p)]
 
 
 def align(sentence: str, cited: list[str]) -> list[str]:
@@ -592,8 +604,8 @@ def _bound_of(text: str, start: int, end: int) -> str:
 
 
 def _figures(text: str) -> list[tuple[str, str]]:
-    """Each figure of a text with its bound: ("85%", "lower")."""
-    return [(m.group(0), _bound_of(text, m.start(), m.end())) for m in _FIGURE.finditer(text)]
+    """Each figure of a text with its bound: ("85%", "lower"); fractions (三分之二) too."""
+    return [(m.group(0), _bound_of(text, m.start(), m.end())) for pattern in (_FIGURE, _FRACTION) for m in pattern.finditer(text)]
 
 
 def _bound_reversed(sentence: str, cited: str) -> str:
@@ -639,7 +651,7 @@ def _slots(text: str, numerals: bool = False) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for figure, bound in _figures(arabic(text) if numerals else text):
         if not _YEAR.fullmatch(figure) and not _BARE_YEAR.fullmatch(figure):
-            unit = re.sub(r"^[\d.]+", "", figure)
+            unit = "fraction" if _FRACTION.fullmatch(figure) else re.sub(r"^[\d.]+", "", figure)
             found.setdefault(f"figure {unit}", set()).add(f"{figure} {bound}".strip())
     found["body"] = _bodies(text)
     found["place"] = _places(text)
@@ -687,9 +699,11 @@ def _swapped(clause: str, segments: list[str], holding: list[str]) -> str:
         best = max(segments, key=lambda segment: (len(grams & _digitless(segment)), -len(segment)))
         best_overlap = len(grams & _digitless(best))
         theirs = _slots(best, True)
+        # the clause's other values may be the cited clause's when it gives two (A和B分别为X和Y)
+        mine = own if "分别" in clause else _slots(part)
         for kind, values in _slots(part).items():
-            others = [v for v in theirs.get(kind, ()) if not _has(v, own, kind)]
-            for value in values:
+            others = [v for v in theirs.get(kind, ()) if not _has(v, mine, kind)]
+            for value in sorted(values):
                 if _has(value, theirs, kind) or not others:
                     continue
                 holders = [s for s in holding if _has(value, _slots(s, True), kind) and not _conflicts(_slots(part), _slots(s, True))]
@@ -734,11 +748,9 @@ def _content_or_figure(word: str) -> bool:
 def _crossed(clause: str, sources: list[str], cited: str) -> str:
     """A verb or preposition (a pivot) the clause shares with a cited clause, with a word moved from its one side to its
     other and another moved back, or replaced by a noun the citation does not have ("" when none)."""
-    from ..indexing.tokenizer import is_noun
-
     words = _tokens(clause)
     tokenized = [_tokens(source) for source in sources]
-    for pivot in {w for w in words if words.count(w) == 1 and w not in COORDINATORS and not is_noun(w) and not w[:1].isdigit()}:
+    for pivot in sorted(_pivots(words)):
         before, after = _sides(words, pivot)
         before, after = before - after, after - before  # a word on both sides has no side
         holders = [source for source in tokenized if source.count(pivot) == 1]
@@ -753,6 +765,35 @@ def _crossed(clause: str, sources: list[str], cited: str) -> str:
             moved = forth or new
             if not any(moved & b and back & a for b, a in sides):
                 return pivot
+    return ""
+
+
+def _pivots(words: list[str]) -> set[str]:
+    """The words of a clause that relate the words around them: verbs and prepositions written once (not 和, 的, figures)."""
+    from ..indexing.tokenizer import is_noun
+
+    return {w for w in words if words.count(w) == 1 and w not in COORDINATORS and not is_noun(w) and not w[:1].isdigit()}
+
+
+def _exchanged(clauses: list[str], sources: list[str]) -> str:
+    """Two verbs of the sentence, each in a clause of its own as in the citation, that took each other's words on one side
+    (优先保障A，兼顾B written 优先保障B，兼顾A; A负责X，B承担Y written B负责X，A承担Y) ("" when none)."""
+    own = [(words, _pivots(words)) for words in map(_tokens, clauses)]
+    theirs = [(words, _pivots(words)) for words in map(_tokens, sources)]
+    placed: dict[str, tuple[int, tuple[set[str], set[str]], int, tuple[set[str], set[str]]]] = {}
+    for i, (words, pivots) in enumerate(own):
+        for pivot in pivots:
+            holders = [j for j, (_, others) in enumerate(theirs) if pivot in others]
+            if len(holders) == 1 and sum(pivot in p for _, p in own) == 1:
+                placed[pivot] = (i, _sides(words, pivot), holders[0], _sides(theirs[holders[0]][0], pivot))
+    for p, q in ((p, q) for p in sorted(placed) for q in sorted(placed) if p < q):
+        (i, mine_p, j, their_p), (k, mine_q, m, their_q) = placed[p], placed[q]
+        if i == k or j == m:
+            continue
+        for side in (0, 1):
+            only_p, only_q = their_p[side] - their_q[side], their_q[side] - their_p[side]
+            if len(mine_p[side] & only_q) > len(mine_p[side] & only_p) and len(mine_q[side] & only_p) > len(mine_q[side] & only_q):
+                return f"{p}/{q}"
     return ""
 
 
@@ -771,32 +812,55 @@ def _occurs(fact: str, text: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(fact)}", text) is not None
 
 
-def _qualifiers_before(text: str, figure: str) -> set[str]:
-    """The place named last before each occurrence of the figure in the text, and the year (empty when none is)."""
-    found = set()
+def _qualifiers_before(text: str, figure: str) -> dict[str, set[str]]:
+    """By kind, the place, the year and the quoted name (“煤改气”) written last before each occurrence of the figure."""
+    found: dict[str, set[str]] = {"place": set(), "year": set(), "quote": set()}
     for match in re.finditer(rf"(?<![\d.]){re.escape(figure)}", text):
         head = text[: match.start()]
-        before = [(head.rfind(place), place) for place in PLACES]
-        last = max(before)
+        last = max((head.rfind(place), place) for place in PLACES)
         if last[0] >= 0:
-            found.add(last[1])
+            found["place"].add(last[1])
         years = [m.group(0) for m in _YEAR.finditer(head) if head[m.start() - 1 : m.start()] not in _BASE]
         if years and not _YEAR.fullmatch(figure):
-            found.add(years[-1])
+            found["year"].add(years[-1])
+        quotes = _QUOTED.findall(head)
+        if quotes:
+            found["quote"].add(quotes[-1])
     return found
 
 
 def _misbound(sentence: str, source: str) -> str:
-    """A figure the sentence ties to one place or year while the cited text ties it to another ("" when none)."""
+    """A figure the sentence ties to one place, year or quoted name while the cited text ties it to another ("" when none)."""
     for match in _FIGURE.finditer(sentence):
         figure = match.group(0)
         own = _qualifiers_before(sentence[: match.end()], figure)
         theirs = _qualifiers_before(source, figure)
-        for kind in (PLACES, None):
-            mine = {q for q in own if (q in PLACES) == (kind is not None)}
-            other = {q for q in theirs if (q in PLACES) == (kind is not None)}
-            if mine and other and not mine & other:
+        if any(own[kind] and theirs[kind] and not own[kind] & theirs[kind] for kind in own):
+            return figure
+    return ""
+
+
+def _context_misbound(sentence: str, pieces: list[str]) -> str:
+    """A figure given just after a clause without figures (对举报瞒报事故的，…) that the cited sentence this clause copies does not hold.
+
+    Such a clause, ending in a comma, is the condition or subject of the clause after it; when it
+    copies one cited sentence (CONTEXT_MATCH of its bigrams, in one sentence only) the figures of
+    the next clause must be in that sentence.
+    """
+    context = None
+    for clause, end in re.findall(r"([^，,；;：:]+)([，,；;：:]?)", sentence):
+        figures = [f for f in _FIGURE.findall(clause) if not _YEAR.fullmatch(f) and not _BARE_YEAR.fullmatch(f)]
+        for figure in figures:
+            holders = [piece for piece in pieces if _occurs(figure, piece) or _occurs(figure, arabic(piece))]
+            if context is not None and holders and context not in holders:
                 return figure
+        context = None
+        grams = _bigrams(clause)
+        if not figures and grams and end in "，,":  # a condition or subject for the clause after the comma
+            shares = [len(grams & _bigrams(piece)) / len(grams) for piece in pieces]
+            best = max(shares, default=0.0)
+            if best >= CONTEXT_MATCH and shares.count(best) == 1:
+                context = pieces[shares.index(best)]
     return ""
 
 
@@ -825,7 +889,7 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
         return Verdict(False, "no cited sentence")
     aligned = "".join(chosen)
     # the full sentences (to 。) around the chosen pieces: a subject before a ； carries over
-    sentences = [s for text in cited for s in split_sentences(text, stops="。！？") if any(c in s for c in chosen)]
+    sentences = [s for text in cited for s in split_sentences(text, stops=SENTENCE_STOPS) if any(c in s for c in chosen)]
     around = "".join(sentences) + headings
     for fact in sorted(facts(sentence)):
         figure = bool(_FIGURE.fullmatch(fact) or _PERIOD.fullmatch(fact))
@@ -833,7 +897,10 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
             return Verdict(False, f"not in the cited sentence: {fact}")
     misbound = _misbound(sentence, around)
     if misbound:
-        return Verdict(False, f"figure of another place or year: {misbound}")
+        return Verdict(False, f"figure of another place, year or name: {misbound}")
+    misbound = _context_misbound(sentence, [p for s in sentences for p in _pieces(s)])
+    if misbound:
+        return Verdict(False, f"figure of another case: {misbound}")
     bound = _bound_reversed(sentence, arabic(aligned))
     if bound:
         return Verdict(False, f"bound reversed: {bound}")
@@ -856,6 +923,9 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
         for reason, found in checks:
             if found:
                 return Verdict(False, f"{reason}: {found} ({clause})")
+    exchanged = _exchanged(_clauses(sentence), single)
+    if exchanged:
+        return Verdict(False, f"words exchanged between verbs: {exchanged}")
     everything = _normal(" ".join([*cited, headings]))
     words = content_words(sentence)
     if words and len(words) - len(_uncovered(words, everything)) < CONTENT_SUPPORT * len(words):

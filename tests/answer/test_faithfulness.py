@@ -7,7 +7,9 @@ used to tune the check, the "held-out" half was run once afterwards; a "blind" s
 a "blind2" set of 15 + 15 were each run once and then tuned on. "dev3" (41 + 26, issue 20) adds
 role reversals, scope, modality, comparative and temporal changes and the second corpus's
 documents (eval/other/corpus); it was run once on the check before its rules (10/41 dropped,
-24/26 kept) and then tuned on. docs/reliability.md gives every first run.
+24/26 kept) and then tuned on. "held-out3" (28 + 23, other documents) was written after those
+rules and run once (20/28 dropped, 23/23 kept), then tuned on. docs/reliability.md gives every
+first run.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ def rates(split: str) -> tuple[float, float]:
 
 
 def test_the_red_team_file_has_every_kind_in_both_halves():
-    assert len(ITEMS) == 221
-    assert sum(item["expect"] == "drop" for item in ITEMS) == 118
+    assert len(ITEMS) == 272
+    assert sum(item["expect"] == "drop" for item in ITEMS) == 146
     assert len({item["id"] for item in ITEMS}) == len(ITEMS)
     for split in ("dev", "held-out"):
         kinds = {item["kind"] for item in ITEMS if item["split"] == split}
@@ -59,16 +61,16 @@ def test_the_red_team_file_has_every_kind_in_both_halves():
     assert len({item["title"] for item in dev3}) == 11
 
 
-def test_dev3_sources_are_copied_from_the_corpora():
-    """Each dev3 source is a passage of a corpus file, word for word (the shipped plans with their line breaks removed)."""
+def test_dev3_and_held_out3_sources_are_copied_from_the_corpora():
+    """Each dev3 and held-out3 source is a passage of a corpus file, word for word (the shipped plans with their line breaks removed)."""
     root = Path(__file__).resolve().parents[2]
     paths = [*root.glob("corpus/*.txt"), *root.glob("eval/other/corpus/*.txt"), *root.glob("eval/other/corpus/*.md")]
     texts = [path.read_text(encoding="utf-8") for path in paths]
     texts += ["".join(text.split()) for text in texts]
-    assert all(any(item["source"] in text for text in texts) for item in ITEMS if item["split"] == "dev3")
+    assert all(any(item["source"] in text for text in texts) for item in ITEMS if item["split"] in ("dev3", "held-out3"))
 
 
-@pytest.mark.parametrize("split", ["dev", "held-out", "blind", "blind2", "dev3"])
+@pytest.mark.parametrize("split", ["dev", "held-out", "blind", "blind2", "dev3", "held-out3"])
 def test_manipulated_sentences_are_dropped_and_faithful_paraphrases_kept(split):
     drop, keep = rates(split)
     assert drop >= DROP_RATE
@@ -203,7 +205,7 @@ def test_levels_and_periods_are_values_that_may_not_be_swapped():
 
 def test_a_figure_keeps_its_year_but_not_a_comparison_base():
     cited = "2020年徐州市采矿业增加值为146亿元，2025年全市新增就业人数10万人。"
-    assert judge("2025年徐州市采矿业增加值为146亿元。", [cited]).reason == "figure of another place or year: 146亿元"
+    assert judge("2025年徐州市采矿业增加值为146亿元。", [cited]).reason == "figure of another place, year or name: 146亿元"
     water = next(item for item in ITEMS if item["id"] == "rt355")
     assert judge(water["sentence"], [water["source"]]).faithful  # 较2023年 is a base, 到2026年 the year
 
@@ -234,3 +236,45 @@ def test_a_negation_from_a_neighbouring_cited_clause_is_the_citations():
     merged = next(item for item in ITEMS if item["id"] == "rt345")
     assert judge(merged["sentence"], [merged["source"]]).faithful
     assert judge("河湖长在巡河中发现问题不能及时报告的，应当提交有关部门处理。", [merged["source"]]).faithful is False
+
+
+def test_a_figure_after_a_condition_clause_is_that_conditions():
+    rewards = next(item for item in ITEMS if item["id"] == "rt435")["source"]
+    # 3000元 is the reward for 重大事故隐患; the sentence's condition copies the other case's sentence
+    mixed = "对举报瞒报、谎报事故的，最低奖励3000元，奖励金额按照行政处罚金额的15%计算。"
+    assert judge(mixed, [rewards]).reason == "figure of another case: 3000元"
+    assert judge("对举报瞒报、谎报事故的，最低奖励3万元。", [rewards]).faithful
+    # the cited text's ； ends a sentence after NFKC too (it is ; then): only the matching case is aligned
+    assert judge("对举报瞒报、谎报事故的，最低奖励3000元。", [rewards]).reason == "not in the cited sentence: 3000元"
+
+
+def test_a_figure_keeps_its_quoted_name():
+    heating = next(item for item in ITEMS if item["id"] == "rt418")["source"]
+    assert judge("对完成“煤改电”的农户，每立方米补贴1元。", [heating]).reason == "figure of another place, year or name: 1元"
+    assert judge("对完成“煤改气”的农户，每立方米补贴1元。", [heating]).faithful
+
+
+def test_fractions_are_figures():
+    votes = next(item for item in ITEMS if item["id"] == "rt426")
+    assert judge(votes["sentence"], [votes["source"]]).reason.startswith("swapped within the citation: 四分之三")
+    assert judge("同意改造的居民户数应当达到小区总户数的三分之二以上。", [votes["source"]]).faithful
+
+
+def test_a_value_swapped_between_the_segments_of_one_clause_is_dropped():
+    reports = next(item for item in ITEMS if item["id"] == "rt409")
+    assert judge(reports["sentence"], [reports["source"]]).reason.startswith("swapped within the citation: 1 ")
+    assert judge("发生重大险情或灾情的，各地须在30分钟内电话报告、1小时内书面报告省水利厅。", [reports["source"]]).faithful
+
+
+def test_words_may_not_be_exchanged_between_two_verbs():
+    drought = next(item for item in ITEMS if item["id"] == "rt412")
+    assert judge(drought["sentence"], [drought["source"]]).reason == "words exchanged between verbs: 保障/兼顾"
+    assert judge("要优先保障城乡居民生活用水，兼顾农业灌溉和生态用水。", [drought["source"]]).faithful
+    duties = next(item for item in ITEMS if item["id"] == "rt447")
+    assert judge(duties["sentence"], [duties["source"]]).reason == "words exchanged between verbs: 承担/统筹"
+    assert judge("市中小企业发展工作领导小组负责统筹推进，市工业和信息化局承担日常工作。", [duties["source"]]).faithful
+
+
+def test_first_and_last_are_opposites():
+    first = next(item for item in ITEMS if item["id"] == "rt437")
+    assert judge(first["sentence"], [first["source"]]).reason == "reversed: 奖励最后举报人。"
