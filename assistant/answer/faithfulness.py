@@ -2,21 +2,46 @@
 
 Character bigrams cannot see a reversal: "不需要增加补助资金" shares almost all of its bigrams
 with "需要增加补助资金". So a sentence that passed the overlap test is aligned with the cited
-sentences that cover it (at most MAX_SENTENCES, each adding something) and must then agree with
-them on every point below, or it is dropped:
+sentences that cover it (at most MAX_SENTENCES, each adding something); each of its clauses is
+matched with the cited clause, or pair of adjacent clauses, that shares most bigrams with it; and
+it must agree with them on every point below, or it is dropped. Numerals are compared as digits
+(两个 is 2个, 百分之十 is 10%, 一年 is 1年: `arabic`).
 
 - polarity: each clause (split at ，；：) has the same negation, prohibition and stop words as
-  the cited clause it matches best (NEGATIONS, PROHIBITIONS, STOPS, with EXEMPT compounds such as
-  不断 and 未来 not counted);
-- direction: a word of an antonym pair (ANTONYMS: 增加/减少, 扩大/压减 …) must not stand where
-  the cited clause has its opposite;
-- facts: every number with its unit, year, plan period (十四五), place (PLACES) and named subject
-  (the domain dictionary's terms, bodies such as 国务院) occurs in the cited sentences;
+  the cited clause it matches (NEGATIONS, PROHIBITIONS, STOPS, with EXEMPT compounds such as
+  不断 and 未来 not counted, and bounds such as 不超过2年 left to the bounds rule);
+- direction: a word of a DIRECTIONS pair (增加/减少, 扩大/压减 …) must not stand where the cited
+  clause has its opposite, nor be used at all when the cited sentences never use it or a
+  SYNONYMS mate of it; a word of an OPPOSITES pair (城市/农村, 首次/再次, 地表/地下 …) must not
+  stand where the cited clause has its opposite;
+- bounds: a figure's bound (BOUNDS: 以上, 不少于, 之后 … against 以下, 不超过, 之前, 最高 …) must
+  not be the opposite of the one the cited text gives the same figure (85%以上 is not 85%以下,
+  3月31日前 is not 3月31日后);
+- scope: a word of SCOPE (全部, 所有, 一律, 彻底 …; 部分, 个别 …; 只, 仅 …) must be in the matching
+  cited clause: a model that widens 部分 to 全部, or narrows 所有 to 只有部分, says something else;
+- modality: a strong obligation (OBLIGATIONS: 必须, 务必, 一律 …) or a free choice (CHOICES:
+  自行, 自愿, 酌情 …) must be in the cited sentences; an obligation (应当, 必须, 须) may not stand
+  where the matching cited clause only permits or encourages (可, 可以, 鼓励, 允许: PERMISSIONS),
+  nor a permission where it obliges;
+- facts: every number with its unit, year, plan period (十四五), place (PLACES, and any name
+  ending in 省/市/县) and named subject (the domain dictionary's terms, bodies such as 国务院 and
+  any name ending in 局/厅/委/办/室) occurs in the cited sentences;
+- binding: a figure stays with its place, its year (a comparison's base such as 较2023年
+  aside) and its quoted name (“煤改气”), the last ones written before it; a figure right after a
+  clause without figures that copies one cited sentence (对举报瞒报事故的，…) is in that sentence;
+  and a clause may not take, from the cited segment it copies (most bigrams, digits aside), one
+  figure (with its bound; fractions such as 三分之二 too), body, place, level (省级, 村级) or period
+  (每月, 每季度) swapped for another of the same kind (集中供水率 88% given 自来水普及率's 85%,
+  县级's 每月 given to 村级) when no cited segment holding the sentence's value matches nearly as well;
+- order: the words on either side of a verb or preposition the clause shares with a cited
+  clause stay on their sides (A向B is not B向A, 由A担任B is not 由B担任A), and two verbs of the
+  sentence in two clauses do not take each other's words (优先保障A，兼顾B is not 优先保障B，兼顾A);
 - content: at least CONTENT_SUPPORT of the sentence's jieba content words, and CLAUSE_SUPPORT of
-  each clause's, occur in the cited units (an added claim brings words of its own).
+  each clause's, occur in the cited units (a SYNONYMS mate counts), and no clause brings
+  ADDED_WORDS or more words of its own (an added claim brings words of its own).
 
 The lists are the documented ones (docs/reliability.md); tests/answer/faithfulness_redteam.jsonl
-measures them (a development half and a held-out half).
+measures them (splits tuned on, and splits run once).
 """
 
 from __future__ import annotations
@@ -26,6 +51,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from .question import split_sentences
 
@@ -42,14 +68,29 @@ MIN_GAIN_SHARE = 0.15
 CONTENT_SUPPORT = 0.75
 # Each clause on its own: an added clause ("并将建成国家级旅游度假区") has almost none.
 CLAUSE_SUPPORT = 0.5
+# Content words of one clause found nowhere in the cited units (nor a synonym of them): an added
+# claim ("并免征企业所得税三年") brings two or more; a faithful paraphrase brings at most one (a
+# connective or a word of its own framing) on the red team and the gold reference answers.
+ADDED_WORDS = 2
+# ... and at least this share of the clause's content words (a long faithful clause may bring two
+# words of its own: 2 of 5 on the gold reference answers, where "并免征企业所得税三年" brings 2 of 4).
+ADDED_SHARE = 0.45
+# A figure (or body, place, level, period) swapped within the citation: the cited clause the
+# generated one copies (most bigrams, digits aside) holds another value of the same kind, and no
+# clause holding the generated value matches nearly as well (at most this share of the bigrams).
+SWAP_MARGIN = 0.6
+# Share of a figure-less clause's bigrams found in one cited sentence for that sentence to be its
+# context (对举报瞒报、谎报事故的 copies its sentence whole; 根据规划 copies none).
+CONTEXT_MATCH = 0.8
 
 NEGATIONS = ("不", "未", "无", "非", "没", "勿", "莫", "否")
 # Compounds in which those characters do not negate (不断提高 is not a reversal of 提高).
 EXEMPT = ("不断", "不仅", "不但", "不少", "不同", "不久", "未来", "无论", "非常", "毫不", "坚定不移", "无缝")
 PROHIBITIONS = ("禁止", "严禁", "不得", "不准", "不许", "杜绝", "不应", "不宜")
 STOPS = ("停止", "暂停", "取消", "中止", "终止", "废止", "撤销", "放弃")
-# Pairs of opposites: one word standing where the cited clause has the other is a reversal.
-ANTONYMS = (
+# Pairs of directions: one word standing where the cited clause has the other is a reversal, and
+# a word of them the cited sentences never use (nor a SYNONYMS mate of it) is a claim of its own.
+DIRECTIONS = (
     ("增加", "减少"),
     ("增长", "下降"),
     ("增长", "减少"),
@@ -81,7 +122,110 @@ ANTONYMS = (
     ("加强", "放松"),
     ("完善", "削弱"),
     ("先进", "落后"),
+    ("提高至", "降至"),
+    ("升至", "降至"),
+    ("上调", "下调"),
+    ("放宽", "收紧"),
+    ("加快", "延缓"),
+    ("提前", "推迟"),
 )
+ANTONYMS = DIRECTIONS  # the name the first version of the check exported
+# Pairs of opposites that are ordinary words too (城市 may be a model's word for 城镇): only a
+# substitution counts, one word where the matching cited clause has the other and not the word.
+OPPOSITES = (
+    ("首次", "再次"),
+    ("最先", "最后"),
+    ("最早", "最晚"),
+    ("首批", "第二批"),
+    ("以上", "以下"),
+    ("以上", "以内"),
+    ("之前", "之后"),
+    ("以前", "以后"),
+    ("高于", "低于"),
+    ("多于", "少于"),
+    ("大于", "小于"),
+    ("超过", "低于"),
+    ("最高", "最低"),
+    ("最多", "最少"),
+    ("最大", "最小"),
+    ("上限", "下限"),
+    ("城市", "农村"),
+    ("城镇", "农村"),
+    ("城区", "郊区"),
+    ("国内", "国外"),
+    ("国内", "境外"),
+    ("进口", "出口"),
+    ("流入", "流出"),
+    ("地表", "地下"),
+    ("地上", "地下"),
+    ("上游", "下游"),
+    ("线上", "线下"),
+    ("增量", "存量"),
+    ("事前", "事后"),
+    ("长期", "短期"),
+    ("集中", "分散"),
+    ("收取", "免收"),
+    ("收费", "免费"),
+    ("征收", "免征"),
+    ("奖励", "处罚"),
+    ("加分", "扣分"),
+    ("上级", "下级"),
+    ("改善", "恶化"),
+    ("保护", "破坏"),
+    ("盈利", "亏损"),
+    ("东部", "西部"),
+    ("南部", "北部"),
+)
+# Words a model swaps for one another without changing what is said (推进/推动, 加快/加速): each
+# counts as the other for the content words and for a direction word the citation never uses.
+SYNONYMS = (
+    ("推进", "推动", "促进"),
+    ("加快", "加速"),
+    ("提高", "提升"),
+    ("加强", "强化", "增强"),
+    ("增加", "增长", "增多"),
+    ("扩大", "扩展", "拓展"),
+    ("降低", "下降", "减少", "压减", "削减"),
+    ("建设", "建立", "构建", "打造"),
+    ("完善", "健全"),
+    ("实施", "开展", "推行", "落实"),
+    ("支持", "扶持"),
+    ("培育", "培养"),
+    ("优化", "改善"),
+    ("保障", "确保", "保证"),
+    ("明显", "显著"),
+    ("持续", "不断", "继续"),
+    ("逐步", "逐渐"),
+    ("目前", "当前"),
+    ("地区", "区域"),
+    ("达到", "达"),
+    ("给予", "提供"),
+    ("补助", "补贴"),
+    ("资金", "经费"),
+    ("应当", "应该"),
+    ("需要", "须要"),
+    ("获得", "享受"),
+)
+# Bounds a figure carries, written before it (不少于60%) or after it (60%以上, 400多家, 3月31日前).
+# A lower bound where the cited text gives the same figure an upper one, or the reverse, is a reversal.
+BOUNDS = {
+    ("lower", "before"): ("不少于", "不低于", "至少", "超过", "高于", "多于", "大于", "逾", "最低", "突破"),
+    ("upper", "before"): ("不超过", "不高于", "不多于", "不大于", "不足", "不到", "低于", "少于", "小于", "最多", "至多", "最高", "近"),
+    ("lower", "after"): ("以上", "以后", "之后", "后", "起", "以来", "多", "余"),
+    ("upper", "after"): ("以下", "以内", "前", "以前", "之前"),
+}
+# Scope words: how much of something the clause speaks of. Each must be in the matching cited clause.
+SCOPE = {
+    "all": ("全部", "所有", "一律", "全体", "一切", "任何", "全都", "完全", "彻底", "全额", "悉数", "无一例外"),
+    "part": ("部分", "一些", "有些", "有的", "个别", "少数", "某些", "多数", "大部分", "大多数", "局部"),
+    "only": ("只有", "只能", "仅有", "仅限", "唯一", "仅仅", "只", "仅"),
+}
+# Modality. A strong obligation or a free choice must be in the cited sentences; an obligation where
+# the matching cited clause only permits, or a permission where it obliges, is a reversal.
+OBLIGATIONS = ("必须", "务必", "一律", "强制", "硬性")
+CHOICES = ("自行", "自愿", "自主决定", "酌情", "视情况", "是否")
+_OBLIGE = re.compile(r"必须|务必|应当|应该|须|一律|(?<![相反对供响适])应(?![用急对变收])")
+_PERMIT = re.compile(r"可以|(?<![认许宁])可(?!持续|靠|能|行|视|控|观|再生|喜|见|惜|谓|信|复制|用)|允许|鼓励")
 # Places the corpus names (and the provinces and Jiangsu's cities a model may swap in).
 PLACES = (
     "江苏",
@@ -153,9 +297,40 @@ PLACES = (
     "淮海",
 )
 _BODIES = re.compile(r"国务院|党中央|中央|省委|省政府|发展改革委|财政部|自然资源部|国家能源局|工业和信息化部|人民政府")
+# A name before 省/市/县 (青川市, 岚山县) or before 局/厅/委/办/室 (财政局, 水利厅, 督查室): two
+# characters and the suffix. Not when the two characters end in one that makes a common noun
+# with the suffix (城市, 全省, 各县, 布局, 举办).
+_NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?:省|市|县)")
+_NAMED_BODY = re.compile(r"[\u4e00-\u9fff]{2}(?:局|厅|委|办|室)")
+_COMMON_BEFORE = {
+    "省": "全各本该我外跨分节反市",
+    "市": "城都全各本该我省地县区门超上股夜集",
+    "县": "全各本该我市区州郡范点强大困",
+    "局": "格布全大当结开变新残时定出",
+    "厅": "大客餐展门",
+    "委": "主",
+    "办": "举创主承开兴督包照代帮通",
+    "室": "教",
+}
+# Characters that end a name rather than begin one (县水利局和县… is not a place 局和县).
+_NOT_IN_NAMES = set("和与及或的在对向从为将把由等并是到省市县区乡镇村局厅委办室级个几多每各全本该零〇一二两三四五六七八九十百千")
+_LEVEL = re.compile(r"国家级|省部级|[省市县区乡镇村]级")
+_PERIODS = re.compile(r"每(?:半年|年|季度|季|月|旬|周|日|天)")
 _PERIOD = re.compile(r"[十][一二三四五六七八九]五")
-_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|‰|个百分点|[万亿千百]?(?:平方公里|公里|亩|人|户|套|处|家|个|所|元|吨|项|座|条|年|度|倍))?")
-_CLAUSE = re.compile(r"[，,；;：:]")
+_UNITS = "平方公里|平方米|立方米|公里|公顷|亩|人次|人|户|套|处|家|个|所|元|吨|项|座|条|年|月|日|度|倍|次|场|批|名"
+_FIGURE = re.compile(rf"\d+(?:\.\d+)?(?:%|‰|个百分点|[万亿千百]?(?:{_UNITS}))?")
+_YEAR = re.compile(r"\d{4}年")
+_FRACTION = re.compile(r"[一二三四五六七八九十\d]+分之[一二三四五六七八九十\d]+")
+_QUOTED = re.compile(r"“([^”]{2,12})”")
+_BARE_YEAR = re.compile(r"(?:19|20)\d\d")
+# A year after these is the base of a comparison (较2023年下降10%), not the year of the figure.
+_BASE = ("较", "比", "与", "同")
+# Clauses end at ，；： (not a colon between digits: 4.3：44.1：51.6 is one figure), segments also at 、.
+# Texts are compared after NFKC, which writes ！？； as !?;.
+SENTENCE_STOPS = "。！？!?"
+PIECE_STOPS = SENTENCE_STOPS + "；;"
+_CLAUSE = re.compile(r"[，,；;]|(?<!\d)[：:]|[：:](?!\d)")
+_SEGMENT = re.compile(r"[，,；;、]|(?<!\d)[：:]|[：:](?!\d)")
 _MARKER = re.compile(r"[\[［【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]］】]")
 _WORD = re.compile(r"[^\W_]+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
@@ -185,6 +360,54 @@ FRAMING = frozenset(
         "可以",
     ]
 )
+# Words that join equals: the words on their two sides may change places (A和B is B和A).
+COORDINATORS = frozenset(
+    ("和", "与", "及", "以及", "或", "或者", "并", "并且", "同", "跟", "而", "且", "、", "的", "地", "得", "了", "着", "过")
+)
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+")
+_CN_PERCENT = re.compile(r"百分之([零〇一二两三四五六七八九十百]+)(?:点([零〇一二三四五六七八九]+))?")
+# A numeral is a number before a unit or 万/亿 (两个, 一年, 三万人); elsewhere it is a word's (一批, 九里, 退二进三).
+_UNIT_AFTER = re.compile(r"[万亿年月日个次项倍所家座处条名人户亩元吨套场]|平方|立方|公里|公顷")
+
+
+def _value(numeral: str) -> int | None:
+    """The value of a Chinese numeral written with 十/百/千 (二十五 25, 一百二十 120), None if it is not one (四五, 十四五)."""
+    total, digit, last = 0, None, 10**6
+    for char in numeral:
+        if char in _CN_DIGITS:
+            if digit is not None:
+                return None
+            digit = _CN_DIGITS[char] or None
+        else:
+            unit = _CN_UNITS[char]
+            if unit >= last:
+                return None
+            total += (digit or 1) * unit
+            digit, last = None, unit
+    return total + (digit or 0)
+
+
+def arabic(text: str) -> str:
+    """Chinese numerals as digits: 两个 → 2个, 三年 → 3年, 一百二十处 → 120处, 百分之十 → 10%, 十四五 as it is."""
+
+    def percent(match: re.Match) -> str:
+        whole = _value(match.group(1))
+        if whole is None:
+            return match.group(0)
+        fraction = "".join(str(_CN_DIGITS[c]) for c in match.group(2) or "")
+        return f"{whole}.{fraction}%" if fraction else f"{whole}%"
+
+    def number(match: re.Match) -> str:
+        numeral = match.group(0)
+        if not _UNIT_AFTER.match(match.string, match.end()):
+            return numeral
+        value = _value(numeral)
+        return numeral if value is None else str(value)
+
+    return _CN_NUMBER.sub(number, _CN_PERCENT.sub(percent, text))
 
 
 def _plain(text: str) -> str:
@@ -217,6 +440,20 @@ def _named_terms() -> frozenset[str]:
     return frozenset(line.split()[0] for line in lines if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _mates() -> dict[str, frozenset[str]]:
+    """Each SYNONYMS word with the words of its groups."""
+    mates: dict[str, set[str]] = {}
+    for group in SYNONYMS:
+        for word in group:
+            mates.setdefault(word, set()).update(group)
+    return {word: frozenset(group) for word, group in mates.items()}
+
+
+def _covered(word: str, text: str) -> bool:
+    return any(mate in text for mate in _mates().get(word, (word,)))
+
+
 def content_words(text: str) -> list[str]:
     """The jieba words that carry content: two characters or more, no stopword, not a bare number."""
     tokenizer = _tokenizer()
@@ -233,41 +470,71 @@ def polarity(clause: str) -> frozenset[str]:
 # One alternation, longest words first, so that 不得 is a prohibition and not a 不.
 _REVERSAL = re.compile("|".join(sorted({*EXEMPT, *PROHIBITIONS, *STOPS, *NEGATIONS}, key=len, reverse=True)))
 # Characters after a reversal word that name what it reverses (不坚持 → 坚持, 不快 → 快).
-SCOPE = 2
+SCOPE_CHARS = 2
+# Characters after a reversal word that must be written as in the cited text when the clause draws it from a cited
+# clause other than the one it matches (不能处理的, four characters: a phrase, not a coincidence).
+REVERSAL_CONTEXT = 4
+# A bound written with 不 before a figure (不超过2年, 不少于50项) is a bound, not a negation.
+_NEGATED_BOUND = re.compile(r"不(?:超过|高于|低于|少于|多于|大于|小于|足|到)(?=\d)")
+
+
+def _written(clause: str, item: tuple[str, str], cited: str) -> bool:
+    """The reversal word of the item, with REVERSAL_CONTEXT characters after it, word for word in the (normalised) cited text."""
+    plain = _normal(arabic(clause))
+    for match in _REVERSAL.finditer(plain):
+        phrase = plain[match.start() : match.end() + REVERSAL_CONTEXT]
+        if plain[match.end() :][:SCOPE_CHARS] == item[1] and len(phrase) == len(match.group(0)) + REVERSAL_CONTEXT and phrase in cited:
+            return True
+    return False
 
 
 def reversals(clause: str) -> list[tuple[str, str]]:
     """Each reversal word of a clause as (kind, scope): its kind and the characters it applies to (EXEMPT compounds skipped)."""
+    clause = _NEGATED_BOUND.sub(lambda m: "#" * len(m.group(0)), arabic(clause))
     found = []
     for match in _REVERSAL.finditer(clause):
         word = match.group(0)
         if word in EXEMPT:
             continue
         kind = "prohibit" if word in PROHIBITIONS else "stop" if word in STOPS else "negate"
-        found.append((kind, _normal(clause[match.end() :])[:SCOPE]))
+        found.append((kind, _normal(clause[match.end() :])[:SCOPE_CHARS]))
     return found
 
 
-def _polarity_agrees(clause: str, source: str) -> bool:
-    """Each reversal of the clause is the cited clause's (same kind, same scope); each of the cited clause's
+def _polarity_agrees(clause: str, source: str, cited: str = "") -> bool:
+    """Each reversal of the clause is the cited clause's (same kind, same scope), or is written in the cited text with
+    the same REVERSAL_CONTEXT characters after it (a clause merging two cited ones); each of the cited clause's
     reversals whose scope the clause repeats is the clause's too (a negation of an omitted part may go)."""
     own, theirs = reversals(clause), reversals(source)
-    if any(item not in theirs for item in own):
+    written = _normal(cited)
+    if any(item not in theirs and not _written(clause, item, written) for item in own):
         return False
     return all(item in own for item in theirs if item[1] in _normal(clause))
+
+
+def _names(text: str, pattern: re.Pattern) -> set[str]:
+    names = (m.group(0) for m in pattern.finditer(text))
+    return {n for n in names if n[1] not in _COMMON_BEFORE[n[-1]] and not set(n[:2]) & _NOT_IN_NAMES}
+
+
+def _bodies(text: str) -> set[str]:
+    return set(_BODIES.findall(text)) | _names(text, _NAMED_BODY)
+
+
+def _places(text: str) -> set[str]:
+    return {place for place in PLACES if place in text} | _names(text, _NAMED_PLACE)
 
 
 def facts(text: str) -> set[str]:
     """Figures with their units, plan periods, places and named subjects: what must be found as written."""
     plain = _plain(text)
-    found = {m.group(0) for m in _FIGURE.finditer(plain)} | set(_PERIOD.findall(plain)) | set(_BODIES.findall(plain))
-    found |= {place for place in PLACES if place in plain}
+    found = {m.group(0) for m in _FIGURE.finditer(plain)} | set(_PERIOD.findall(plain)) | _bodies(plain) | _places(plain)
     found |= {w for w in _tokenizer().words(plain) if w in _named_terms()}
     return found
 
 
 def _pieces(text: str) -> list[str]:
-    return [p for p in split_sentences(text, stops="。！？；", line_breaks=True) if _normal(p)]
+    return [p for p in split_sentences(text, stops=PIECE_STOPS, line_breaks=True) if _normal(p)]
 
 
 def align(sentence: str, cited: list[str]) -> list[str]:
@@ -287,8 +554,18 @@ def align(sentence: str, cited: list[str]) -> list[str]:
     return chosen
 
 
-def _clauses(text: str) -> list[str]:
-    return [c for c in _CLAUSE.split(text) if _normal(c)]
+def _clauses(text: str, pattern: re.Pattern = _CLAUSE) -> list[str]:
+    return [c for c in pattern.split(text) if _normal(c)]
+
+
+def _windows(pieces: list[str], pattern: re.Pattern = _CLAUSE) -> list[str]:
+    """The clauses of the pieces, and each two adjacent clauses of one piece joined (a model merges two into one)."""
+    found = []
+    for piece in pieces:
+        clauses = _clauses(piece, pattern)
+        found.extend(clauses)
+        found.extend(f"{a}，{b}" for a, b in pairwise(clauses))
+    return found
 
 
 def _matching_clause(clause: str, pool: list[str]) -> str:
@@ -296,15 +573,228 @@ def _matching_clause(clause: str, pool: list[str]) -> str:
     return max(pool, key=lambda other: (len(own & _bigrams(other)), -len(other))) if pool else ""
 
 
+def _substituted(word: str, opposite: str, clause: str, source: str) -> bool:
+    return word in clause and word not in source and opposite in source and opposite not in clause
+
+
 def _reversed(clause: str, source: str, cited: str) -> bool:
-    """A word of an antonym pair where the matching cited clause has its opposite (and not the word), or which the cited text never uses."""
-    for a, b in ANTONYMS:
-        if (a in clause and a not in cited) or (b in clause and b not in cited):
-            return True
+    """A direction word where the matching cited clause has its opposite, or which the cited text never uses (nor a synonym);
+    an opposite where the matching cited clause has the other word."""
+    for a, b in DIRECTIONS:
         for word, opposite in ((a, b), (b, a)):
-            if word in clause and word not in source and opposite in source and opposite not in clause:
+            if word in clause and not _covered(word, cited):
                 return True
-    return False
+            if _substituted(word, opposite, clause, source):
+                return True
+    return any(_substituted(word, opposite, clause, source) for a, b in OPPOSITES for word, opposite in ((a, b), (b, a)))
+
+
+def _bound_of(text: str, start: int, end: int) -> str:
+    """The bound ("lower", "upper" or "") of the figure at text[start:end] (by the bound written before or after it)."""
+    before, after = text[max(0, start - 5) : start], re.sub(r"^[万亿千百]", "", text[end : end + 4])
+    after = after[1:] if after[:1] in ("底", "末", "初") else after
+    kinds = set()
+    for words in (
+        [(w, kind) for (kind, side), ws in BOUNDS.items() for w in ws if side == "before" and before.endswith(w)],
+        [(w, kind) for (kind, side), ws in BOUNDS.items() for w in ws if side == "after" and after.startswith(w)],
+    ):
+        if words:  # the longest word written there: 不少于 is not 少于
+            kinds.add(max(words, key=lambda item: len(item[0]))[1])
+    return kinds.pop() if len(kinds) == 1 else ""
+
+
+def _figures(text: str) -> list[tuple[str, str]]:
+    """Each figure of a text with its bound: ("85%", "lower"); fractions (三分之二) too."""
+    return [(m.group(0), _bound_of(text, m.start(), m.end())) for pattern in (_FIGURE, _FRACTION) for m in pattern.finditer(text)]
+
+
+def _bound_reversed(sentence: str, cited: str) -> str:
+    """A figure the sentence bounds one way while the cited text bounds it only the other way ("" when none)."""
+    theirs = _figures(cited)
+    for figure, bound in _figures(sentence):
+        bounds = {b for f, b in theirs if f == figure}
+        if bound and bounds and bound not in bounds and "" not in bounds:
+            return figure
+    return ""
+
+
+def _scope_added(clause: str, source: str, cited: str) -> str:
+    """A scope word of the clause that the matching cited clause does not have, and that the cited sentences do not
+    have either or where the matching clause has a scope word of another kind (所有 against 部分) ("" when none)."""
+    clause, source = (text.replace("不仅", "").replace("只要", "") for text in (clause, source))
+    for kind, words in SCOPE.items():
+        others = [w for other, ws in SCOPE.items() if other != kind for w in ws if w in source]
+        for word in words:
+            if word in clause and word not in source and (word not in cited or others):
+                return word
+    return ""
+
+
+def _modality_reversed(clause: str, source: str, cited: str) -> str:
+    """The modal word of the clause the citation does not allow ("" when none)."""
+    for word in (*OBLIGATIONS, *CHOICES):
+        if word in clause and word not in cited:
+            return word
+    obliges, permits = _OBLIGE.search(clause), _PERMIT.search(clause)
+    if obliges and not _OBLIGE.search(source) and _PERMIT.search(source):
+        return obliges.group(0)
+    if permits and not _PERMIT.search(source) and _OBLIGE.search(source):
+        return permits.group(0)
+    return ""
+
+
+def _slots(text: str, numerals: bool = False) -> dict[str, set[str]]:
+    """What a clause binds together, by kind: figures (with their bound), bodies, places, levels, periods.
+
+    With numerals (a cited clause), its Chinese numerals count as figures too (一年 is 1年).
+    """
+    found: dict[str, set[str]] = {}
+    for figure, bound in _figures(arabic(text) if numerals else text):
+        if not _YEAR.fullmatch(figure) and not _BARE_YEAR.fullmatch(figure):
+            unit = "fraction" if _FRACTION.fullmatch(figure) else re.sub(r"^[\d.]+", "", figure)
+            found.setdefault(f"figure {unit}", set()).add(f"{figure} {bound}".strip())
+    found["body"] = _bodies(text)
+    found["place"] = _places(text)
+    found["level"] = set(_LEVEL.findall(text))
+    found["period"] = set(_PERIODS.findall(text))
+    return {kind: values for kind, values in found.items() if values}
+
+
+def _has(value: str, slots: dict[str, set[str]], kind: str) -> bool:
+    """The value among the slots of its kind; a figure without a bound matches it with any bound, and the other way."""
+    if not kind.startswith("figure"):
+        return value in slots.get(kind, set())
+    figure, _, bound = value.partition(" ")
+    return any(f == figure and (not bound or not b or b == bound) for f, _, b in (v.partition(" ") for v in slots.get(kind, ())))
+
+
+def _digitless(text: str) -> set[str]:
+    return _bigrams(re.sub(r"[\d.%]+", "", text))
+
+
+def _bare(segment: str) -> bool:
+    """A segment with no verb of its own (徐州市2017和2018年度、…): it shares the predicate of the one after it."""
+    from ..indexing.tokenizer import is_noun
+
+    return all(is_noun(w) or w[:1].isdigit() or not _content_or_figure(w) for w in _tokens(segment))
+
+
+def _holding(pieces: list[str]) -> list[str]:
+    """The segments of the pieces, and each bare segment joined to the rest of its clause (A、B、C等七个园区)."""
+    found = []
+    for clause in (c for piece in pieces for c in _clauses(piece)):
+        segments = _clauses(clause, _SEGMENT)
+        found.extend(segments)
+        found.extend("，".join(segments[i:]) for i in range(len(segments) - 1) if _bare(segments[i]))
+    return found
+
+
+def _swapped(clause: str, segments: list[str], holding: list[str]) -> str:
+    """A value of the clause swapped for another of the same kind in the cited clause it copies ("" when none)."""
+    own = _slots(clause)
+    for part in _clauses(clause, _SEGMENT):
+        grams = _digitless(part)
+        if not own or not segments:
+            return ""
+        best = max(segments, key=lambda segment: (len(grams & _digitless(segment)), -len(segment)))
+        best_overlap = len(grams & _digitless(best))
+        theirs = _slots(best, True)
+        # the clause's other values may be the cited clause's when it gives two (A和B分别为X和Y)
+        mine = own if "分别" in clause else _slots(part)
+        for kind, values in _slots(part).items():
+            others = [v for v in theirs.get(kind, ()) if not _has(v, mine, kind)]
+            for value in sorted(values):
+                if _has(value, theirs, kind) or not others:
+                    continue
+                holders = [s for s in holding if _has(value, _slots(s, True), kind) and not _conflicts(_slots(part), _slots(s, True))]
+                if all(len(grams & _digitless(s)) < SWAP_MARGIN * best_overlap for s in holders):
+                    return value
+    return ""
+
+
+def _conflicts(own: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
+    """Whether the cited clause gives, of a kind both name, only values the clause does not have (20%以上 against 20%以内)."""
+    return any(
+        not any(_has(v, theirs, kind) for v in values) and not any(_has(v, own, kind) for v in theirs[kind])
+        for kind, values in own.items()
+        if kind in theirs
+    )
+
+
+def _tokens(text: str) -> list[str]:
+    """The clause's words for the order test: content words of two characters or more, figures whole, other words kept as pivots."""
+    out: list[str] = []
+    plain = _plain(text)
+    position = 0
+    for figure in _FIGURE.finditer(plain):
+        out.extend(_tokenizer().words(plain[position : figure.start()]))
+        out.append(figure.group(0))
+        position = figure.end()
+    out.extend(_tokenizer().words(plain[position:]))
+    return [w for w in out if _WORD.fullmatch(w)]
+
+
+def _sides(words: list[str], pivot: str) -> tuple[set[str], set[str]]:
+    at = words.index(pivot)
+    keep = _content_or_figure
+    return {w for w in words[:at] if keep(w)}, {w for w in words[at + 1 :] if keep(w)}
+
+
+def _content_or_figure(word: str) -> bool:
+    tokenizer = _tokenizer()
+    return (len(word) >= 2 and word not in tokenizer.stopwords and word not in FRAMING) or word[:1].isdigit()
+
+
+def _crossed(clause: str, sources: list[str], cited: str) -> str:
+    """A verb or preposition (a pivot) the clause shares with a cited clause, with a word moved from its one side to its
+    other and another moved back, or replaced by a noun the citation does not have ("" when none)."""
+    words = _tokens(clause)
+    tokenized = [_tokens(source) for source in sources]
+    for pivot in sorted(_pivots(words)):
+        before, after = _sides(words, pivot)
+        before, after = before - after, after - before  # a word on both sides has no side
+        holders = [source for source in tokenized if source.count(pivot) == 1]
+        sides = [_sides(source, pivot) for source in holders]
+        for their_before, their_after in sides:
+            back = (after & their_before) - their_after
+            forth = (before & their_after) - their_before
+            new = {w for w in before if not w[:1].isdigit() and w not in cited}
+            if not back or not (forth or new):
+                continue
+            # the same two words in the clause's order in another cited clause: not a reversal
+            moved = forth or new
+            if not any(moved & b and back & a for b, a in sides):
+                return pivot
+    return ""
+
+
+def _pivots(words: list[str]) -> set[str]:
+    """The words of a clause that relate the words around them: verbs and prepositions written once (not 和, 的, figures)."""
+    from ..indexing.tokenizer import is_noun
+
+    return {w for w in words if words.count(w) == 1 and w not in COORDINATORS and not is_noun(w) and not w[:1].isdigit()}
+
+
+def _exchanged(clauses: list[str], sources: list[str]) -> str:
+    """Two verbs of the sentence, each in a clause of its own as in the citation, that took each other's words on one side
+    (优先保障A，兼顾B written 优先保障B，兼顾A; A负责X，B承担Y written B负责X，A承担Y) ("" when none)."""
+    own = [(words, _pivots(words)) for words in map(_tokens, clauses)]
+    theirs = [(words, _pivots(words)) for words in map(_tokens, sources)]
+    placed: dict[str, tuple[int, tuple[set[str], set[str]], int, tuple[set[str], set[str]]]] = {}
+    for i, (words, pivots) in enumerate(own):
+        for pivot in pivots:
+            holders = [j for j, (_, others) in enumerate(theirs) if pivot in others]
+            if len(holders) == 1 and sum(pivot in p for _, p in own) == 1:
+                placed[pivot] = (i, _sides(words, pivot), holders[0], _sides(theirs[holders[0]][0], pivot))
+    for p, q in ((p, q) for p in sorted(placed) for q in sorted(placed) if p < q):
+        (i, mine_p, j, their_p), (k, mine_q, m, their_q) = placed[p], placed[q]
+        if i == k or j == m:
+            continue
+        for side in (0, 1):
+            only_p, only_q = their_p[side] - their_q[side], their_q[side] - their_p[side]
+            if len(mine_p[side] & only_q) > len(mine_p[side] & only_p) and len(mine_q[side] & only_p) > len(mine_q[side] & only_q):
+                return f"{p}/{q}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -322,26 +812,60 @@ def _occurs(fact: str, text: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(fact)}", text) is not None
 
 
-def _places_before(text: str, figure: str) -> set[str]:
-    """The place named last before each occurrence of the figure in the text (empty when none is)."""
-    found = set()
-    for match in re.finditer(re.escape(figure), text):
-        before = [(text.rfind(place, 0, match.start()), place) for place in PLACES]
-        last = max(before)
+def _qualifiers_before(text: str, figure: str) -> dict[str, set[str]]:
+    """By kind, the place, the year and the quoted name (“煤改气”) written last before each occurrence of the figure."""
+    found: dict[str, set[str]] = {"place": set(), "year": set(), "quote": set()}
+    for match in re.finditer(rf"(?<![\d.]){re.escape(figure)}", text):
+        head = text[: match.start()]
+        last = max((head.rfind(place), place) for place in PLACES)
         if last[0] >= 0:
-            found.add(last[1])
+            found["place"].add(last[1])
+        years = [m.group(0) for m in _YEAR.finditer(head) if head[m.start() - 1 : m.start()] not in _BASE]
+        if years and not _YEAR.fullmatch(figure):
+            found["year"].add(years[-1])
+        quotes = _QUOTED.findall(head)
+        if quotes:
+            found["quote"].add(quotes[-1])
     return found
 
 
 def _misbound(sentence: str, source: str) -> str:
-    """A figure the sentence ties to one place while the cited text ties it to another ("" when none)."""
+    """A figure the sentence ties to one place, year or quoted name while the cited text ties it to another ("" when none)."""
     for match in _FIGURE.finditer(sentence):
         figure = match.group(0)
-        own = _places_before(sentence[: match.end()], figure)
-        theirs = _places_before(source, figure)
-        if own and theirs and not own & theirs:
+        own = _qualifiers_before(sentence[: match.end()], figure)
+        theirs = _qualifiers_before(source, figure)
+        if any(own[kind] and theirs[kind] and not own[kind] & theirs[kind] for kind in own):
             return figure
     return ""
+
+
+def _context_misbound(sentence: str, pieces: list[str]) -> str:
+    """A figure given just after a clause without figures (对举报瞒报事故的，…) that the cited sentence this clause copies does not hold.
+
+    Such a clause, ending in a comma, is the condition or subject of the clause after it; when it
+    copies one cited sentence (CONTEXT_MATCH of its bigrams, in one sentence only) the figures of
+    the next clause must be in that sentence.
+    """
+    context = None
+    for clause, end in re.findall(r"([^，,；;：:]+)([，,；;：:]?)", sentence):
+        figures = [f for f in _FIGURE.findall(clause) if not _YEAR.fullmatch(f) and not _BARE_YEAR.fullmatch(f)]
+        for figure in figures:
+            holders = [piece for piece in pieces if _occurs(figure, piece) or _occurs(figure, arabic(piece))]
+            if context is not None and holders and context not in holders:
+                return figure
+        context = None
+        grams = _bigrams(clause)
+        if not figures and grams and end in "，,":  # a condition or subject for the clause after the comma
+            shares = [len(grams & _bigrams(piece)) / len(grams) for piece in pieces]
+            best = max(shares, default=0.0)
+            if best >= CONTEXT_MATCH and shares.count(best) == 1:
+                context = pieces[shares.index(best)]
+    return ""
+
+
+def _uncovered(words: list[str], text: str) -> list[str]:
+    return [w for w in words if not _covered(w, text)]
 
 
 def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
@@ -354,39 +878,81 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
             document's 江苏省, 老矿区) may be the sentence's without being repeated in the body.
 
     Returns:
-        Verdict(True) when polarity, direction, facts and content words all agree.
+        Verdict(True) when polarity, direction, bounds, scope, modality, facts, binding, order
+        and content words all agree.
     """
+    cited = [_plain(text) for text in cited]
+    headings = _plain(headings)
+    sentence = _plain(sentence)
     chosen = align(sentence, cited)
     if not chosen:
         return Verdict(False, "no cited sentence")
-    sentence = _plain(sentence)
-    aligned = _plain("".join(chosen))
+    aligned = "".join(chosen)
     # the full sentences (to 。) around the chosen pieces: a subject before a ； carries over
-    around = "".join(s for text in cited for s in split_sentences(text, stops="。！？") if any(c in s for c in chosen))
-    around = _plain(around + headings)
+    sentences = [s for text in cited for s in split_sentences(text, stops=SENTENCE_STOPS) if any(c in s for c in chosen)]
+    around = "".join(sentences) + headings
     for fact in sorted(facts(sentence)):
         figure = bool(_FIGURE.fullmatch(fact) or _PERIOD.fullmatch(fact))
-        if not _occurs(fact, aligned if figure else around):
+        if not (_occurs(fact, aligned) or _occurs(fact, arabic(aligned))) if figure else fact not in around:
             return Verdict(False, f"not in the cited sentence: {fact}")
     misbound = _misbound(sentence, around)
     if misbound:
-        return Verdict(False, f"figure of another place: {misbound}")
-    pool = [c for piece in chosen for c in _clauses(piece)]
+        return Verdict(False, f"figure of another place, year or name: {misbound}")
+    misbound = _context_misbound(sentence, [p for s in sentences for p in _pieces(s)])
+    if misbound:
+        return Verdict(False, f"figure of another case: {misbound}")
+    bound = _bound_reversed(sentence, arabic(aligned))
+    if bound:
+        return Verdict(False, f"bound reversed: {bound}")
+    pool = _windows(sentences)
+    segments = [s for piece in chosen for s in _clauses(piece, _SEGMENT)]
+    holding = _holding(chosen)
+    single = [c for piece in chosen for c in _clauses(piece)]
     for clause in _clauses(sentence):
         source = _matching_clause(clause, pool)
-        if not _polarity_agrees(clause, source):
+        if not _polarity_agrees(clause, source, around):
             return Verdict(False, f"polarity differs: {clause}")
         if _reversed(clause, source, around):
             return Verdict(False, f"reversed: {clause}")
+        checks = (
+            ("scope word not in the cited clause", _scope_added(clause, source, aligned)),
+            ("modality differs", _modality_reversed(clause, source, around)),
+            ("swapped within the citation", _swapped(clause, segments, holding)),
+            ("words moved across", _crossed(clause, single, " ".join([*cited, headings]))),
+        )
+        for reason, found in checks:
+            if found:
+                return Verdict(False, f"{reason}: {found} ({clause})")
+    exchanged = _exchanged(_clauses(sentence), single)
+    if exchanged:
+        return Verdict(False, f"words exchanged between verbs: {exchanged}")
     everything = _normal(" ".join([*cited, headings]))
     words = content_words(sentence)
-    if words and sum(w in everything for w in words) < CONTENT_SUPPORT * len(words):
+    if words and len(words) - len(_uncovered(words, everything)) < CONTENT_SUPPORT * len(words):
         return Verdict(False, "content words not covered")
     for clause in _clauses(sentence):
         own = content_words(clause)
-        if own and sum(w in everything for w in own) < CLAUSE_SUPPORT * len(own):
-            return Verdict(False, f"clause not covered: {clause}")
+        missing = _uncovered(own, everything)
+        added = len(missing) >= ADDED_WORDS and len(missing) >= ADDED_SHARE * len(own)
+        if own and (len(own) - len(missing) < CLAUSE_SUPPORT * len(own) or added):
+            return Verdict(False, f"clause not covered: {clause} ({'、'.join(missing)})")
     return Verdict(True)
 
 
-__all__ = ["ANTONYMS", "NEGATIONS", "PLACES", "PROHIBITIONS", "STOPS", "Verdict", "align", "content_words", "facts", "judge", "polarity"]
+__all__ = [
+    "ANTONYMS",
+    "DIRECTIONS",
+    "NEGATIONS",
+    "OPPOSITES",
+    "PLACES",
+    "PROHIBITIONS",
+    "STOPS",
+    "SYNONYMS",
+    "Verdict",
+    "align",
+    "arabic",
+    "content_words",
+    "facts",
+    "judge",
+    "polarity",
+]
