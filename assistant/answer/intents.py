@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from .evidence import Scorer
 
 # A figure with its unit: "5.9万人", "92.9平方公里", "≥13000户", "60%".
+_UNIT = r"平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%|座|所|名|台|辆|间|栋|艘|架|场|批|棵"
+# ... or a table cell whose column gives the unit: "补偿资金（万元/年） 2000" is 2000万元
 _FIGURE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>万|亿)?\s*(?P<unit>平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%|座|所|名|台|辆|间|栋|艘|架|场|批|棵)"
+    rf"(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>万|亿)?\s*(?P<unit>{_UNIT})"
+    rf"|[（(](?P<cmag>万|亿)?(?P<cunit>{_UNIT})(?:/[年月日户人个])?[）)]\s*(?P<cnum>\d+(?:\.\d+)?)(?![\d.])"
 )
 _MAGNITUDE = {"": 1.0, "万": 1e4, "亿": 1e8}
 # Words of a table question that name the table or its columns rather than filter its rows.
@@ -201,8 +204,13 @@ def table_rows(question: Question, candidates: list[Candidate], index: Index, sc
     words = [w for w in scorer.tokenizer.content_words(question.text) if w not in TABLE_WORDS and w not in squeeze(table.text)]
     words = [w for w in words if w not in _QUESTION_FRAME and "几" not in w and "哪" not in w and not any(c in w for c in COLUMN_WORDS)]
     words = [w for w in words if not any(w in term for term in _quoted(question.text)) and not THRESHOLD.search(w)]
-    words = [w for w in words if len(w) >= 2 and not NO_FIGURE.search(w) and w not in ("没有", "给出", "具体", "超过")]
+    words = [w for w in words if len(w) >= 2 and not NO_FIGURE.search(w) and w not in ("没有", "给出", "具体", "超过", "达到", "分别")]
     words = [w for w in words if not re.fullmatch(r"\d+年?", w) and not DECREASE.fullmatch(w) and not INCREASE.fullmatch(w)]
+    # "以百分比计" names a unit of the values, "规划表1" the table itself: neither filters rows by their words
+    words = [w for w in words if not _PERCENT_WORD.search(w) and not w.endswith("表")]
+    # "是预期性而不是约束性的": a negated term is what the rows must not say
+    negated = [squeeze(t) for t in _NEGATED.findall(question.text)]
+    words = [w for w in words if not any(w in t for t in negated) and w not in _NEGATIONS]
     missing = [w for w in words if not any(w in squeeze(row.body) for row in rows)]
     unknown = [w for w in missing if squeeze(w) not in scorer.corpus and len(w) >= MIN_PROPERTY]
     if unknown:  # the table is asked by a property the documents never give ("约束性")
@@ -212,7 +220,8 @@ def table_rows(question: Question, candidates: list[Candidate], index: Index, sc
         return None  # the question filters by something the rows do not show: the general answer
     chosen = [row for row in rows if all(w in squeeze(row.body) for w in words if w not in missing)]
     chosen = [row for row in chosen if all(term in row.body for term in _quoted(question.text))]
-    chosen = _by_values(question.text, chosen)
+    chosen = [row for row in chosen if not any(t in squeeze(row.body + row.sentence) for t in negated)]
+    chosen = _by_values(_PERCENT_WORD.sub("%", question.text), chosen)
     if not chosen:
         return None
     writer = Writer()
@@ -222,6 +231,11 @@ def table_rows(question: Question, candidates: list[Candidate], index: Index, sc
     return _done(f"共{len(chosen)}项：{names}", writer, f"符合的指标共{len(chosen)}项：", "\n")
 
 
+_PERCENT_WORD = re.compile(r"百分比|百分数|百分率")  # what a question calls values given in %
+_NEGATIONS = frozenset({"不是", "而非", "并非", "不属于", "除了", "之外", "以外"})
+_NEGATED = re.compile(r"(?:不是|而非|并非|不属于|除了?)([\u4e00-\u9fff]{2,8}?)(?:的|之外|以外|外|[，,？?。]|$)")
+
+
 def _quoted(text: str) -> list[str]:
     """Terms a question puts in quotation marks ("带“≥”号"): they are meant literally."""
     return [t for t in re.findall(r"[“\"「]([^”\"」]{1,12})[”\"」]", text) if t.strip()]
@@ -229,7 +243,7 @@ def _quoted(text: str) -> list[str]:
 
 def _by_values(text: str, rows: list[Unit]) -> list[Unit]:
     """Rows filtered by what the question says of their values: a unit, no figure, above or below a number, rising or falling."""
-    unit = re.search(r"(?:单位(?:是|为)|以)[“\"]?([^“”\"，。？?为的]{1,4}?)[”\"]?(?:为单位|的)", text)
+    unit = re.search(r"(?:单位(?:是|为)|以)[“\"]?([^“”\"，。？?为的]{1,4}?)[”\"]?(?:为单位|计|的)", text)
     if unit:
         wanted = unit.group(1)
         rows = [row for row in rows if any(found[1] == wanted or found[2].endswith(wanted) for found in figures(_values(row)))]
@@ -474,6 +488,17 @@ def _one_document(
     return terms
 
 
+def _column_terms(text: str, candidates: list[Candidate], units: tuple[str, ...]):
+    """"三个考核断面…合计多少万元": the asked-unit figure of every row of the best row's table, when the rows are as many as stated."""
+    row = next((c for c in candidates[:3] if c.unit.kind == Kind.TABLE_ROW), None)
+    stated = re.search(r"([两三四五六七八九])个", text)
+    if row is None or not stated:
+        return []
+    rows = {c.unit.id: c for c in candidates if c.unit.kind == Kind.TABLE_ROW and c.unit.parent == row.unit.parent}
+    terms = [("", found[0], c) for c in rows.values() for found in [[f for f in figures(c.sentence) if f[1] in units]] if found]
+    return terms if len(terms) == _COUNT_WORDS.index(stated.group(1)) + 2 == len(rows) else []
+
+
 def _same_figure(first, second) -> bool:
     """Two terms that are one figure of one sentence (the same value printed alike, from the same sentence)."""
     return first[2].sentence == second[2].sentence and first[1] == second[1]
@@ -598,7 +623,14 @@ _YEAR_IN = re.compile(r"(?:19|20)\d{2}年")
 
 
 def _figures_at(text: str) -> list[tuple[int, tuple[float, str, str]]]:
-    return [(m.start(), (float(m["num"]) * _MAGNITUDE[m["mag"] or ""], m["unit"], m.group(0))) for m in _FIGURE.finditer(text)]
+    found = []
+    for m in _FIGURE.finditer(text):
+        if m["num"]:
+            found.append((m.start(), (float(m["num"]) * _MAGNITUDE[m["mag"] or ""], m["unit"], m.group(0))))
+        else:  # the value of a column that gives its unit, printed as a person would write it
+            magnitude = m["cmag"] or ""
+            found.append((m.start("cnum"), (float(m["cnum"]) * _MAGNITUDE[magnitude], m["cunit"], f"{m['cnum']}{magnitude}{m['cunit']}")))
+    return found
 
 
 def _by_years(question: Question, candidates: list[Candidate], units: tuple[str, ...]):
@@ -643,7 +675,7 @@ def _listed_terms(text: str, candidates: list[Candidate], units: tuple[str, ...]
             found = [f for f in figures(candidate.sentence) if f[1] in units]
             if len(found) >= 2:
                 return [("", f, candidate) for f in found]
-        return []
+        return _column_terms(text, candidates, units)
     for candidate in candidates[:8]:
         parts = [p for p in re.split(r"[。；]", candidate.unit.body) if named.group(1) in p]
         found = [(p, next((f for f in figures(p) if f[1] in units), None)) for p in parts]
@@ -851,6 +883,8 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
     if question.intent == "count":
         stated = re.search(r"(?:\d+|[一二三四五六七八九十两]+)(?:个|项|条|类|处|座|家|所|种|批)", plain)
         return stated.group(0) if stated else ""
+    if question.intent in ("sum", "difference"):
+        return ""  # its calculation was not found: one quoted figure is not the sum or difference asked for
     if question.wants_number:
         fitting = [
             (at, printed)

@@ -141,7 +141,8 @@ class QuestionShape:
         Units of one quantity are alternatives: a sentence giving 面积 in 亩 adds nothing to one that gave
         it in 平方公里.
         """
-        return {_MEASURE.get(unit, unit) for unit in self.units if re.search(_NUMBER + re.escape(unit), sentence)}
+        given = [unit for unit in self.units if re.search(_NUMBER + re.escape(unit), sentence) or _in_column(unit, sentence)]
+        return {_MEASURE.get(unit, unit) for unit in given}
 
     def has_quantity(self, sentence: str) -> bool:
         return bool(self.quantities(sentence))
@@ -155,6 +156,11 @@ class QuestionShape:
         if self.kind == "list":
             return ITEM_BONUS * min(sentence.count("、"), MAX_ITEMS)
         return 0.0
+
+
+def _in_column(unit: str, sentence: str) -> bool:
+    """A table cell under a column that gives the unit: "补偿资金（万元/年） 2000" gives 万元 (and 元)."""
+    return bool(re.search(rf"[（(](?:万|亿)?{re.escape(unit)}(?:/[^（）()]{{1,3}})?[）)]\s*\d", sentence))
 
 
 def shape_of(question: str, query: str, retriever: SteeredRetriever) -> QuestionShape:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from assistant.answer.analysis import intent_of
 from assistant.answer.intents import counted_noun, figures
 
 
@@ -186,3 +187,19 @@ def test_a_definition_question_puts_the_sentence_that_says_what_its_term_is_firs
     defined = Candidate(unit, defining, 0.33, 0, 1)
     terms = ["资源型城市", "生活秀带", "特殊类型地区"]
     assert definitions_first([mention, defined], terms)[0].sentence == defining
+
+
+def test_a_table_query_reads_units_named_in_words_and_terms_it_negates(assistant):
+    # "以百分比计" asks for the rows given in %, and no 百分比 is a word the rows must contain
+    percent = assistant.ask("表1中以百分比计的指标有哪些，2025年各要达到多少？")
+    assert percent.short.startswith("共3项：") and all("%" in c.quote for c in percent.citations)
+    # "不是五年累计数的" keeps the rows that do not say it (the table marks it with *)
+    not_cumulative = assistant.ask("表1中不是五年累计数的指标有哪些？")
+    assert not_cumulative.found and not any("五年累计数" in c.unit.sentence for c in not_cumulative.citations)
+    # 百分比's 比 compares nothing: this is no difference question
+    assert intent_of("表1中以百分比计的指标有哪些，2025年各要达到多少？", False) == "table"
+
+
+def test_a_sum_whose_calculation_is_not_found_gives_no_short_answer(assistant):
+    reply = assistant.ask("表1里所有指标的2020年实际值加起来一共是多少？")  # figures of different units: no sum
+    assert reply.short == ""

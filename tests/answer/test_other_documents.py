@@ -67,3 +67,14 @@ def test_a_channel_or_paper_the_document_never_names_is_not_answered_with_someth
         assert reply.citations  # what the document does say, cited
     # a kind named by its instances is still answered ("什么原则" → "打早、打小、打了")
     assert other.ask("岚山县发生森林火情时要坚持什么原则？").found
+
+
+@pytest.mark.slow
+def test_table_cells_under_a_column_that_gives_the_unit(other):
+    # "补偿资金（万元/年） 3000": the column says 万元, the cell gives the figure
+    assert other.ask("青川出境断面每年补偿资金是多少？").short == "3000万元"
+    total = other.ask("三个考核断面每年补偿资金合计多少万元？")
+    assert total.answer.startswith("3000万元 + 2000万元 + 1500万元 = 6500万元。依据：")
+    # a row filter with a negated term: 预期性, not 约束性
+    expected = other.ask("东原安全生产规划表1中有哪些指标是预期性而不是约束性的？")
+    assert expected.short == "共1项：危险化学品企业安全生产标准化二级以上达标率"
