@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from ..search.steering import SteeredRetriever
 
 Intent = Literal[
-    "comparison", "locate", "count", "sum", "difference", "yesno", "summary", "table", "list", "number", "time", "place",
+    "comparison", "locate", "count", "sum", "difference", "superlative", "negative", "yesno", "summary", "table", "list",
+    "number", "time", "place",
     "reason", "method", "fact",
 ]
 
@@ -32,6 +33,7 @@ _DIFFERENCE = (
     r"相差|差距|差多少|之差|差额|差值|(?:增加|提高|提升|增长|下降|减少|降低|扩大|缩小)了?(?:多少|几个百分点)|多了多少|少了多少|高出|低了多少|"
     r"(?<![百分占对相之])比(?![重例率]).{1,20}?(?:多|少|高|低|大|小|长|短).{0,6}?(?:多少|几个百分点)"
 )
+_SUPERLATIVE = r"(?:哪|谁)[^，。？?]{0,14}?最(?:高|大|多|长|晚|低|小|少|短|早)|最(?:高|大|多|长|低|小|少|短)的?(?:是|为)(?:哪|谁)"
 _SUMMARY = (
     r"主要内容|主要讲|讲了什么|讲的是什么|讲了哪些|概括|概述|总体要求|总体思路|主要目标|哪些方面|哪几个方面|"
     r"几个方面|重点任务|主要任务|总的来说"
@@ -50,6 +52,8 @@ INTENT_PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("count", re.compile(_COUNTED)),
     ("sum", re.compile(r"一共|合计|总共|共计|总计|加起来|之和|总和|累计共")),
     ("difference", re.compile(_DIFFERENCE)),
+    # "哪个…最高", "…最大的是哪个": one of several things by its figure ("最高不超过多少" asks a figure)
+    ("superlative", re.compile(_SUPERLATIVE)),
     ("yesno", re.compile(r"是否|有没有|是不是|能不能|能否|可否|会不会|要不要|(?<![什怎多那这])[吗么嘛][？?！!。\s]*$")),
     ("summary", re.compile(_SUMMARY)),
     # a question over a table's rows, not the value of one indicator ("表1中X的目标是多少" is a number question)
@@ -112,12 +116,16 @@ def intent_of(text: str, cross: bool) -> Intent:
     """The intent of a question (see INTENT_PATTERNS); a cross-document question is a comparison."""
     if cross:
         return "comparison"
+    options = _WHICH_NOT.search(text)
+    if options and text.count("、") >= 2:
+        return "negative"  # "A、B、C，这几项里哪项不是…": which of the options the documents do not say
     intent = next((intent for intent, pattern in INTENT_PATTERNS if pattern.search(text)), "fact")
     if intent == "count" and _ADDED_PARTS.search(text):
         return "sum"  # "A和B一共要新增几个" adds the figures of the things it names; "一共有几项" counts items
     return intent
 
 
+_WHICH_NOT = re.compile(r"哪(?:项|个|些|一项|一个|种)(?:不是|不属于|不在|没有|未|不)")
 # Things joined before a sum word: the question adds their figures ("5A级和4A级景区一共新增几个").
 _ADDED_PARTS = re.compile(r"[\u4e00-\u9fff\w”]{2,}(?:和|与|及|、)[\u4e00-\u9fff\w“]{2,}[^，。？?]*?(?:一共|合计|总共|共计|总计|加起来)")
 

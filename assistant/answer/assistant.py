@@ -202,6 +202,9 @@ class Assistant:
         hits = self.retriever.search(searched, k=SEARCH_K, doc=scope)
         candidates = self.scorer.candidates(searched, hits, shape, resolution.focus)
         follow_up = bool(history) and resolution.rewritten
+        listed = intents.not_listed(asked, candidates) if asked.intent == "negative" else None
+        if listed is not None:  # its options name places and things on purpose: the list that holds the rest answers
+            return self._reply(text, resolution, listed)
         refusal = self.scorer.refusal(resolution.query, shape, candidates) or self.checker.refusal(asked, candidates, follow_up)
         if refusal is not None and refusal.detail and asked.intent == "yesno" and candidates and candidates[0].score >= SAID_SCORE:
             # "规划期是到2030年吗？": the year is not the documents', so the answer is 否, with what they do say
@@ -300,7 +303,9 @@ class Assistant:
         intent, index = asked.intent, self.index
         family = named_family(resolution.focus or resolution.query, candidates, index) if intent in ("count", "list") else []
         special = None
-        if intent in ("summary", "count") and not family and _enumerates(candidates[0]):
+        if intent == "superlative":
+            special = intents.superlative(asked, candidates, self.scorer)
+        elif intent in ("summary", "count") and not family and _enumerates(candidates[0]):
             special = intents.enumeration(candidates[0], intent)  # "主要有三个方面：一是…；二是…" is the answer
         elif intent == "summary" or (intent == "list" and not family and not _enumerates(candidates[0])):
             special = intents.summarise(asked, candidates, index, self.scorer)

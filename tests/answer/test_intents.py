@@ -203,3 +203,31 @@ def test_a_table_query_reads_units_named_in_words_and_terms_it_negates(assistant
 def test_a_sum_whose_calculation_is_not_found_gives_no_short_answer(assistant):
     reply = assistant.ask("表1里所有指标的2020年实际值加起来一共是多少？")  # figures of different units: no sum
     assert reply.short == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "short", "quoted"),
+    [
+        ("三个重点采煤沉陷区里哪个沉陷面积最大？", "92.9平方公里", "贾汪区重点采煤沉陷区"),
+        ("四个老工业城市的老工业区，哪个面积最小？", "11平方公里", "天宁雕庄老工业区"),
+    ],
+)
+def test_a_superlative_compares_the_figures_of_the_sibling_items(assistant, question, short, quoted):
+    reply = assistant.ask(question)
+    assert reply.short == short and quoted in reply.answer and len(reply.citations) == 1
+    assert intent_of("单个案件的奖励金额最高是多少？", False) != "superlative"  # a cap is a figure, not a comparison
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["南京、徐州、苏州、镇江这几个城市里，哪个不是江苏的老工业城市？", "以下哪个不是江苏的老工业城市：南京、徐州、苏州、镇江？"],
+)
+def test_which_option_is_not_on_the_list_answers_with_the_list(assistant, question):
+    reply = assistant.ask(question)
+    assert (reply.found, reply.short) == (True, "苏州")
+    assert reply.answer.startswith("“苏州”不在文件所列之中；") and "南京市、徐州市、常州市、镇江市" in reply.answer
+
+
+def test_a_chapter_and_section_pointer_summarises_that_section(assistant):
+    reply = assistant.ask("江苏规划第四章第二节主要讲了什么？")
+    assert reply.short == "加快培育接续替代产业共2个方面"

@@ -78,3 +78,14 @@ def test_table_cells_under_a_column_that_gives_the_unit(other):
     # a row filter with a negated term: 预期性, not 约束性
     expected = other.ask("东原安全生产规划表1中有哪些指标是预期性而不是约束性的？")
     assert expected.short == "共1项：危险化学品企业安全生产标准化二级以上达标率"
+
+
+@pytest.mark.slow
+def test_superlatives_and_options_on_a_regulation(other):
+    # the "；"-items of one article are the things compared
+    oldest = other.ask("高龄津贴哪个年龄段标准最高？")
+    assert oldest.short == "1000元" and "100周岁及以上" in oldest.answer
+    # the list asked about is the article holding the other options; 生态旅游 is allowed by another article
+    reply = other.ask("开垦自然湿地、开展生态旅游、引进外来物种、擅自采砂，这几项里哪项不是湿地条例禁止的？")
+    assert reply.short == "开展生态旅游"
+    assert {c.unit.doc_id for c in reply.citations} == {"hx-wetland-rules"} and "第十一条" not in reply.answer
