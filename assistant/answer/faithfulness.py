@@ -86,7 +86,8 @@ CONTEXT_MATCH = 0.8
 NEGATIONS = ("不", "未", "无", "非", "没", "勿", "莫", "否")
 # Compounds in which those characters do not negate (不断提高 is not a reversal of 提高).
 EXEMPT = ("不断", "不仅", "不但", "不少", "不同", "不久", "未来", "无论", "非常", "毫不", "坚定不移", "无缝")
-PROHIBITIONS = ("禁止", "严禁", "不得", "不准", "不许", "杜绝", "不应", "不宜")
+# 不能 and 不可 are counted here too: a model writes 不得低于 as 不能低于.
+PROHIBITIONS = ("禁止", "严禁", "不得", "不准", "不许", "杜绝", "不应", "不宜", "不能", "不可", "不允许")
 STOPS = ("停止", "暂停", "取消", "中止", "终止", "废止", "撤销", "放弃")
 # Pairs of directions: one word standing where the cited clause has the other is a reversal, and
 # a word of them the cited sentences never use (nor a SYNONYMS mate of it) is a claim of its own.
@@ -189,7 +190,12 @@ SYNONYMS = (
     ("建设", "建立", "构建", "打造"),
     ("完善", "健全"),
     ("实施", "开展", "推行", "落实"),
-    ("支持", "扶持"),
+    ("支持", "扶持", "鼓励"),
+    ("加大", "加强"),
+    ("缩小", "减少"),
+    ("提高至", "提高到", "提升至", "提升到"),
+    ("降至", "降到", "降低至", "降低到", "下降至", "下降到"),
+    ("升至", "升到", "上升至", "上升到"),
     ("培育", "培养"),
     ("优化", "改善"),
     ("保障", "确保", "保证"),
@@ -479,11 +485,12 @@ _NEGATED_BOUND = re.compile(r"不(?:超过|高于|低于|少于|多于|大于|�
 
 
 def _written(clause: str, item: tuple[str, str], cited: str) -> bool:
-    """The reversal word of the item, with REVERSAL_CONTEXT characters after it, word for word in the (normalised) cited text."""
-    plain = _normal(arabic(clause))
+    """The reversal word of the item, with REVERSAL_CONTEXT characters after it (at least all but one, at the clause's
+    end), word for word in the (normalised) cited text."""
+    plain = _normal(clause)
     for match in _REVERSAL.finditer(plain):
-        phrase = plain[match.start() : match.end() + REVERSAL_CONTEXT]
-        if plain[match.end() :][:SCOPE_CHARS] == item[1] and len(phrase) == len(match.group(0)) + REVERSAL_CONTEXT and phrase in cited:
+        after = plain[match.end() : match.end() + REVERSAL_CONTEXT]
+        if after[:SCOPE_CHARS] == item[1] and len(after) >= REVERSAL_CONTEXT - 1 and match.group(0) + after in cited:
             return True
     return False
 
@@ -522,7 +529,10 @@ def _bodies(text: str) -> set[str]:
 
 
 def _places(text: str) -> set[str]:
-    return {place for place in PLACES if place in text} | _names(text, _NAMED_PLACE)
+    """PLACES in the text, and names before 省/市/县 whose two characters are not a verb (报送市交通运输局 names no place)."""
+    from ..indexing.tokenizer import is_noun
+
+    return {place for place in PLACES if place in text} | {n for n in _names(text, _NAMED_PLACE) if is_noun(n[:2])}
 
 
 def facts(text: str) -> set[str]:

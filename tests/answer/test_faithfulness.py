@@ -172,12 +172,27 @@ def test_a_direction_word_may_be_a_synonym_of_the_cited_one():
     cited = "推动煤机装备、高附加值生产性服务出口比重持续提升。"
     assert judge("推动煤机装备、高附加值生产性服务出口比重持续提高。", [cited]).faithful
     assert judge("推动煤机装备、高附加值生产性服务出口比重持续下降。", [cited]).faithful is False
+    water = "农田灌溉水有效利用系数提高到0.58，城市公共供水管网漏损率控制在9%以内。"
+    assert judge("农田灌溉水有效利用系数提高至0.58。", [water]).faithful
+    assert judge("农田灌溉水有效利用系数降至0.58。", [water]).faithful is False
+    centres = "支持企业建设技术中心、工程研究中心。"
+    assert judge("鼓励企业建设技术中心。", [centres]).faithful
+    assert judge("限制企业建设技术中心。", [centres]).faithful is False
+
+
+def test_a_prohibition_may_be_written_with_another_word():
+    heating = "城区集中供热室内温度不得低于18摄氏度。"
+    assert judge("城区集中供热的室内温度不能低于18摄氏度。", [heating]).faithful
+    assert judge("城区集中供热的室内温度不能高于18摄氏度。", [heating]).faithful is False
 
 
 def test_names_ending_in_an_administrative_suffix_are_facts():
     cited = "青川市交通运输局负责统筹协调和技术指导。"
     assert judge("鹤溪市交通运输局负责统筹协调和技术指导。", [cited]).reason == "not in the cited sentence: 鹤溪市"
     assert judge("青川市教育局负责统筹协调和技术指导。", [cited]).reason == "not in the cited sentence: 教育局"
+    # 报送市交通运输局 names no place 报送市: 报送 is a verb
+    filing = "各区县人民政府要于每年3月31日前将年度实施计划报市交通运输局备案。"
+    assert judge("各区县需在每年3月31日前把年度实施计划报送市交通运输局备案。", [filing]).faithful
     # 县水利局和县… holds no name 局和县
     agencies = next(item for item in ITEMS if item["id"] == "rt349")
     assert judge(agencies["sentence"], [agencies["source"]]).faithful
