@@ -51,7 +51,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from .question import split_sentences
 
@@ -306,12 +306,13 @@ _BODIES = re.compile(r"国务院|党中央|中央|省委|省政府|发展改革�
 # A name before 省/市/县 (青川市, 岚山县) or before 局/厅/委/办/室 (财政局, 水利厅, 督查室): two
 # characters and the suffix. Not when the two characters end in one that makes a common noun
 # with the suffix (城市, 全省, 各县, 布局, 举办).
-_NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?:省|市|县)")
+_NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?:省|市|县|区)")
 _NAMED_BODY = re.compile(r"[\u4e00-\u9fff]{2}(?:局|厅|委|办|室)")
 _COMMON_BEFORE = {
     "省": "全各本该我外跨分节反市",
     "市": "城都全各本该我省地县区门超上股夜集",
     "县": "全各本该我市区州郡范点强大困",
+    "区": "城矿园社景山辖新片范发业护能验行聚陷煤库灾牧林湖老校街商厂港镇乡村地农工心点合保试限禁种养灌核先功贫",
     "局": "格布全大当结开变新残时定出",
     "厅": "大客餐展门",
     "委": "主",
@@ -717,9 +718,18 @@ def _swapped(clause: str, segments: list[str], holding: list[str]) -> str:
                 if _has(value, theirs, kind) or not others:
                     continue
                 holders = [s for s in holding if _has(value, _slots(s, True), kind) and not _conflicts(_slots(part), _slots(s, True))]
-                if all(len(grams & _digitless(s)) < SWAP_MARGIN * best_overlap for s in holders):
+                if all(_elsewhere(grams, _digitless(best), _digitless(s), best_overlap) for s in holders):
                     return value
     return ""
+
+
+def _elsewhere(grams: set[str], best: set[str], holder: set[str], best_overlap: int) -> bool:
+    """Whether a cited segment holding the clause's value is another segment than the one the clause copies: it matches
+    far less well (SWAP_MARGIN), or the clause has none of its own words and some of the copied one's (乡镇带宽… 50兆
+    when 50兆 is 村（社区）带宽's)."""
+    if len(grams & holder) < SWAP_MARGIN * best_overlap:
+        return True
+    return not grams & (holder - best) and bool(grams & (best - holder))
 
 
 def _conflicts(own: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
@@ -788,23 +798,33 @@ def _pivots(words: list[str]) -> set[str]:
 def _exchanged(clauses: list[str], sources: list[str]) -> str:
     """Two verbs of the sentence, each in a clause of its own as in the citation, that took each other's words on one side
     (优先保障A，兼顾B written 优先保障B，兼顾A; A负责X，B承担Y written B负责X，A承担Y) ("" when none)."""
-    own = [(words, _pivots(words)) for words in map(_tokens, clauses)]
-    theirs = [(words, _pivots(words)) for words in map(_tokens, sources)]
-    placed: dict[str, tuple[int, tuple[set[str], set[str]], int, tuple[set[str], set[str]]]] = {}
-    for i, (words, pivots) in enumerate(own):
-        for pivot in pivots:
-            holders = [j for j, (_, others) in enumerate(theirs) if pivot in others]
-            if len(holders) == 1 and sum(pivot in p for _, p in own) == 1:
-                placed[pivot] = (i, _sides(words, pivot), holders[0], _sides(theirs[holders[0]][0], pivot))
-    for p, q in ((p, q) for p in sorted(placed) for q in sorted(placed) if p < q):
-        (i, mine_p, j, their_p), (k, mine_q, m, their_q) = placed[p], placed[q]
-        if i == k or j == m:
+    own = _instances(clauses)
+    theirs = _instances(sources)
+    count = {word: (sum(x[1] == word for x in own), sum(x[1] == word for x in theirs)) for word in {x[1] for x in own}}
+    for (i, p, mine_p), (k, q, mine_q) in combinations(own, 2):
+        # two verbs, each written once in the sentence and once in the citation
+        if i == k or count[p] != (1, 1) or count[q] != (1, 1):
             continue
-        for side in (0, 1):
-            only_p, only_q = their_p[side] - their_q[side], their_q[side] - their_p[side]
-            if len(mine_p[side] & only_q) > len(mine_p[side] & only_p) and len(mine_q[side] & only_p) > len(mine_q[side] & only_q):
-                return f"{p}/{q}"
+        (_, _, their_p), (_, _, their_q) = (next(x for x in theirs if x[1] == word) for word in (p, q))
+        if next(x[0] for x in theirs if x[1] == p) == next(x[0] for x in theirs if x[1] == q):
+            continue
+        if any(_leans(mine_p[side], mine_q[side], their_q[side], their_p[side]) for side in (0, 1)):
+            return f"{p}/{q}"
     return ""
+
+
+def _instances(clauses: list[str]) -> list[tuple[int, str, tuple[set[str], set[str]]]]:
+    """(clause number, pivot, its two sides) for each pivot of each clause."""
+    found = []
+    for i, words in enumerate(map(_tokens, clauses)):
+        found.extend((i, pivot, _sides(words, pivot)) for pivot in sorted(_pivots(words)))
+    return found
+
+
+def _leans(mine_p: set[str], mine_q: set[str], their_p: set[str], their_q: set[str]) -> bool:
+    """Whether the first side shares more with their_p's own words than with their_q's, and the second the reverse."""
+    only_p, only_q = their_p - their_q, their_q - their_p
+    return len(mine_p & only_p) > len(mine_p & only_q) and len(mine_q & only_q) > len(mine_q & only_p)
 
 
 @dataclass(frozen=True)
