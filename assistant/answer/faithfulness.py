@@ -24,7 +24,7 @@ it must agree with them on every point below, or it is dropped. Numerals are com
   where the matching cited clause only permits or encourages (可, 可以, 鼓励, 允许: PERMISSIONS),
   nor a permission where it obliges;
 - facts: every number with its unit, year, plan period (十四五), place (PLACES, and any name
-  ending in 省/市/县) and named subject (the domain dictionary's terms, bodies such as 国务院 and
+  ending in 省/市/县/区 whose two characters are no verb nor a common noun's) and named subject (the domain dictionary's terms, bodies such as 国务院 and
   any name ending in 局/厅/委/办/室) occurs in the cited sentences;
 - binding: a figure stays with its place, its year (a comparison's base such as 较2023年
   aside) and its quoted name (“煤改气”), the last ones written before it; a figure right after a
@@ -32,7 +32,8 @@ it must agree with them on every point below, or it is dropped. Numerals are com
   and a clause may not take, from the cited segment it copies (most bigrams, digits aside), one
   figure (with its bound; fractions such as 三分之二 too), body, place, level (省级, 村级) or period
   (每月, 每季度) swapped for another of the same kind (集中供水率 88% given 自来水普及率's 85%,
-  县级's 每月 given to 村级) when no cited segment holding the sentence's value matches nearly as well;
+  县级's 每月 given to 村级) when no cited segment holding the sentence's value matches nearly as
+  well, or when the clause has none of that segment's own words;
 - order: the words on either side of a verb or preposition the clause shares with a cited
   clause stay on their sides (A向B is not B向A, 由A担任B is not 由B担任A), and two verbs of the
   sentence in two clauses do not take each other's words (优先保障A，兼顾B is not 优先保障B，兼顾A);
@@ -303,7 +304,7 @@ PLACES = (
     "淮海",
 )
 _BODIES = re.compile(r"国务院|党中央|中央|省委|省政府|发展改革委|财政部|自然资源部|国家能源局|工业和信息化部|人民政府")
-# A name before 省/市/县 (青川市, 岚山县) or before 局/厅/委/办/室 (财政局, 水利厅, 督查室): two
+# A name before 省/市/县/区 (青川市, 岚山县, 桐湾区) or before 局/厅/委/办/室 (财政局, 水利厅, 督查室): two
 # characters and the suffix. Not when the two characters end in one that makes a common noun
 # with the suffix (城市, 全省, 各县, 布局, 举办).
 _NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?:省|市|县|区)")
@@ -530,7 +531,7 @@ def _bodies(text: str) -> set[str]:
 
 
 def _places(text: str) -> set[str]:
-    """PLACES in the text, and names before 省/市/县 whose two characters are not a verb (报送市交通运输局 names no place)."""
+    """PLACES in the text, and names before 省/市/县/区 whose two characters are not a verb (报送市交通运输局 names no place)."""
     from ..indexing.tokenizer import is_noun
 
     return {place for place in PLACES if place in text} | {n for n in _names(text, _NAMED_PLACE) if is_noun(n[:2])}
