@@ -24,8 +24,9 @@ it must agree with them on every point below, or it is dropped. Numerals are com
   where the matching cited clause only permits or encourages (可, 可以, 鼓励, 允许: PERMISSIONS),
   nor a permission where it obliges;
 - facts: every number with its unit, year, plan period (十四五), place (PLACES, and any name
-  ending in 省/市/县/区 whose two characters are no verb nor a common noun's) and named subject (the domain dictionary's terms, bodies such as 国务院 and
-  any name ending in 局/厅/委/办/室) occurs in the cited sentences;
+  ending in 省/市/县/区 whose two characters are no verb nor a common noun's) and named subject
+  (the domain dictionary's terms, bodies such as 国务院 and any name ending in 局/厅/委/办/室)
+  occurs in the cited sentences;
 - binding: a figure stays with its place, its year (a comparison's base such as 较2023年
   aside) and its quoted name (“煤改气”), the last ones written before it; a figure right after a
   clause without figures that copies one cited sentence (对举报瞒报事故的，…) is in that sentence;
