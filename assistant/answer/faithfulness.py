@@ -38,6 +38,9 @@ it must agree with them on every point below, or it is dropped. Numerals are com
 - order: the words on either side of a verb or preposition the clause shares with a cited
   clause stay on their sides (A向B is not B向A, 由A担任B is not 由B担任A), and two verbs of the
   sentence in two clauses do not take each other's words (优先保障A，兼顾B is not 优先保障B，兼顾A);
+- replacement: a clause that copies its cited clause (COPY_SHARE of its bigrams) may not replace
+  one of its words by the opposite (CHAR_OPPOSITES such as 多/少, and the pairs above) or a noun
+  phrase by another the citation uses elsewhere (引导要素向优势企业集聚 → …向中小企业集聚);
 - content: at least CONTENT_SUPPORT of the sentence's jieba content words, and CLAUSE_SUPPORT of
   each clause's, occur in the cited units (a SYNONYMS mate counts), and no clause brings
   ADDED_WORDS or more words of its own (an added claim brings words of its own).
@@ -179,6 +182,21 @@ OPPOSITES = (
     ("东部", "西部"),
     ("南部", "北部"),
 )
+# One-character opposites, counted only as a whole word the clause put in the cited word's place (资源多 → 资源少).
+CHAR_OPPOSITES = (
+    ("多", "少"),
+    ("高", "低"),
+    ("大", "小"),
+    ("强", "弱"),
+    ("快", "慢"),
+    ("增", "减"),
+    ("升", "降"),
+    ("优", "劣"),
+    ("前", "后"),
+    ("上", "下"),
+)
+# Share of a clause's bigrams its matching cited clause must hold for a one-word replacement to be a change, not a rewording.
+COPY_SHARE = 0.6
 # Words a model swaps for one another without changing what is said (推进/推动, 加快/加速): each
 # counts as the other for the content words and for a direction word the citation never uses.
 SYNONYMS = (
@@ -824,9 +842,45 @@ def _instances(clauses: list[str]) -> list[tuple[int, str, tuple[set[str], set[s
 
 
 def _leans(mine_p: set[str], mine_q: set[str], their_p: set[str], their_q: set[str]) -> bool:
-    """Whether the first side shares more with their_p's own words than with their_q's, and the second the reverse."""
+    """Whether the first side holds a word only their_p's side has (and the second side does not), and the second side
+    one only their_q's has (and the first does not): a word moved each way."""
     only_p, only_q = their_p - their_q, their_q - their_p
-    return len(mine_p & only_p) > len(mine_p & only_q) and len(mine_q & only_q) > len(mine_q & only_p)
+    return bool((mine_p & only_p) - mine_q) and bool((mine_q & only_q) - mine_p)
+
+
+def _replaced(clause: str, source: str, cited: str) -> str:
+    """A word of the matching cited clause that the clause, otherwise copying it, replaced ("" when none): by its opposite
+    (多 → 少, 退出 → 进入: CHAR_OPPOSITES and the pairs above) or by a word the citation uses elsewhere (优势企业 → 中小企业).
+
+    Only a one- or two-word replacement counts, in a clause that shares at least COPY_SHARE of its bigrams with the
+    cited clause: a model rewording a sentence replaces more, and its own words are the content test's.
+    """
+    import difflib
+
+    grams = _bigrams(clause)
+    if not grams or len(grams & _bigrams(source)) < COPY_SHARE * len(grams):
+        return ""
+    mine, theirs = _tokenizer().words(clause), _tokenizer().words(source)
+    pairs = {*DIRECTIONS, *OPPOSITES, *CHAR_OPPOSITES}
+    for op, i, j, k, m in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
+        if op != "replace" or j - i > 2 or m - k > 2:
+            continue
+        new, old = "".join(mine[i:j]), "".join(theirs[k:m])
+        if (new, old) in pairs or (old, new) in pairs:
+            return f"{old} → {new}"
+        words = _content_or_figure
+        # a noun phrase (three characters or more: 中小企业 for 优势企业), not a verb or an adverb a model rewords
+        if (
+            min(len(new), len(old)) >= 3
+            and all(words(w) and not w[:1].isdigit() for w in mine[i:j])
+            and all(words(w) and not w[:1].isdigit() for w in theirs[k:m])
+            and new in cited
+            and new not in source
+            and old not in clause
+            and not _covered(new, old)
+        ):
+            return f"{old} → {new}"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -951,6 +1005,7 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
             ("modality differs", _modality_reversed(clause, source, around)),
             ("swapped within the citation", _swapped(clause, segments, holding)),
             ("words moved across", _crossed(clause, single, " ".join([*cited, headings]))),
+            ("word replaced", _replaced(clause, source, " ".join(cited))),
         )
         for reason, found in checks:
             if found:

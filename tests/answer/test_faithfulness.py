@@ -295,7 +295,7 @@ def test_words_may_not_be_exchanged_between_two_verbs():
     assert judge(drought["sentence"], [drought["source"]]).reason == "words exchanged between verbs: 保障/兼顾"
     assert judge("要优先保障城乡居民生活用水，兼顾农业灌溉和生态用水。", [drought["source"]]).faithful
     duties = next(item for item in ITEMS if item["id"] == "rt447")
-    assert judge(duties["sentence"], [duties["source"]]).reason == "words exchanged between verbs: 统筹/承担"
+    assert judge(duties["sentence"], [duties["source"]]).reason == "words exchanged between verbs: 推进/承担"
     assert judge("市中小企业发展工作领导小组负责统筹推进，市工业和信息化局承担日常工作。", [duties["source"]]).faithful
 
 
@@ -314,3 +314,21 @@ def test_a_name_before_qu_is_a_place():
     station = next(item for item in ITEMS if item["id"] == "rt509")
     assert judge(station["sentence"], [station["source"]]).reason == "not in the cited sentence: 桐湾区"
     assert judge("由青川市生态环境监测站对考核断面每月监测一次。", [station["source"]]).faithful
+
+
+def test_a_word_replaced_by_its_opposite_or_by_another_of_the_citations_is_dropped():
+    groups = "推动老工业地区企业兼并重组，支持跨行业的战略性重组，加快低效产能退出，引导要素向优势企业集聚，提高集中度和竞争力。"
+    cited = "支持中小企业走专精特新发展之路。" + groups
+    assert judge("引导要素向中小企业集聚。", [cited]).reason == "word replaced: 优势企业 → 中小企业 (引导要素向中小企业集聚。)"
+    assert judge("引导要素向优势企业集聚。", [cited]).faithful
+    # a verb a model rewords (推动 → 支持) is not a replacement of this kind
+    assert judge("支持老工业地区企业兼并重组。", [cited]).faithful
+    towns = "以打造一批创新资源多、产业结构优、竞争实力强的“产业名城”为切入点。"
+    assert judge("以打造一批创新资源少、产业结构优的“产业名城”为切入点。", [towns]).reason.startswith("word replaced: 多 → 少")
+
+
+def test_a_noun_moved_from_one_verb_to_the_other_is_an_exchange():
+    cited = "推动传统制造业加快向其他地区升级转移，为新兴产业发展腾退发展空间。"
+    swapped = "推动新兴产业加快向其他地区升级转移，为传统制造业腾退发展空间。"
+    assert judge(swapped, [cited]).reason.startswith("words exchanged between verbs")
+    assert judge("推动传统制造业加快向其他地区升级转移，为新兴产业腾退发展空间。", [cited]).faithful
