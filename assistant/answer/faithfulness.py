@@ -24,18 +24,23 @@ it must agree with them on every point below, or it is dropped. Numerals are com
   where the matching cited clause only permits or encourages (可, 可以, 鼓励, 允许: PERMISSIONS),
   nor a permission where it obliges;
 - facts: every number with its unit, year, plan period (十四五), place (PLACES, and any name
-  ending in 省/市/县) and named subject (the domain dictionary's terms, bodies such as 国务院 and
-  any name ending in 局/厅/委/办/室) occurs in the cited sentences;
+  ending in 省/市/县/区 whose two characters are no verb nor a common noun's) and named subject
+  (the domain dictionary's terms, bodies such as 国务院 and any name ending in 局/厅/委/办/室)
+  occurs in the cited sentences;
 - binding: a figure stays with its place, its year (a comparison's base such as 较2023年
   aside) and its quoted name (“煤改气”), the last ones written before it; a figure right after a
   clause without figures that copies one cited sentence (对举报瞒报事故的，…) is in that sentence;
   and a clause may not take, from the cited segment it copies (most bigrams, digits aside), one
   figure (with its bound; fractions such as 三分之二 too), body, place, level (省级, 村级) or period
   (每月, 每季度) swapped for another of the same kind (集中供水率 88% given 自来水普及率's 85%,
-  县级's 每月 given to 村级) when no cited segment holding the sentence's value matches nearly as well;
+  县级's 每月 given to 村级) when no cited segment holding the sentence's value matches nearly as
+  well, or when the clause has none of that segment's own words;
 - order: the words on either side of a verb or preposition the clause shares with a cited
   clause stay on their sides (A向B is not B向A, 由A担任B is not 由B担任A), and two verbs of the
   sentence in two clauses do not take each other's words (优先保障A，兼顾B is not 优先保障B，兼顾A);
+- replacement: a clause that copies its cited clause (COPY_SHARE of its bigrams) may not replace
+  one of its words by the opposite (CHAR_OPPOSITES such as 多/少, and the pairs above) or a noun
+  phrase by another the citation uses elsewhere (引导要素向优势企业集聚 → …向中小企业集聚);
 - content: at least CONTENT_SUPPORT of the sentence's jieba content words, and CLAUSE_SUPPORT of
   each clause's, occur in the cited units (a SYNONYMS mate counts), and no clause brings
   ADDED_WORDS or more words of its own (an added claim brings words of its own).
@@ -51,7 +56,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from .question import split_sentences
 
@@ -86,7 +91,8 @@ CONTEXT_MATCH = 0.8
 NEGATIONS = ("不", "未", "无", "非", "没", "勿", "莫", "否")
 # Compounds in which those characters do not negate (不断提高 is not a reversal of 提高).
 EXEMPT = ("不断", "不仅", "不但", "不少", "不同", "不久", "未来", "无论", "非常", "毫不", "坚定不移", "无缝")
-PROHIBITIONS = ("禁止", "严禁", "不得", "不准", "不许", "杜绝", "不应", "不宜")
+# 不能 and 不可 are counted here too: a model writes 不得低于 as 不能低于.
+PROHIBITIONS = ("禁止", "严禁", "不得", "不准", "不许", "杜绝", "不应", "不宜", "不能", "不可", "不允许")
 STOPS = ("停止", "暂停", "取消", "中止", "终止", "废止", "撤销", "放弃")
 # Pairs of directions: one word standing where the cited clause has the other is a reversal, and
 # a word of them the cited sentences never use (nor a SYNONYMS mate of it) is a claim of its own.
@@ -176,6 +182,21 @@ OPPOSITES = (
     ("东部", "西部"),
     ("南部", "北部"),
 )
+# One-character opposites, counted only as a whole word the clause put in the cited word's place (资源多 → 资源少).
+CHAR_OPPOSITES = (
+    ("多", "少"),
+    ("高", "低"),
+    ("大", "小"),
+    ("强", "弱"),
+    ("快", "慢"),
+    ("增", "减"),
+    ("升", "降"),
+    ("优", "劣"),
+    ("前", "后"),
+    ("上", "下"),
+)
+# Share of a clause's bigrams its matching cited clause must hold for a one-word replacement to be a change, not a rewording.
+COPY_SHARE = 0.6
 # Words a model swaps for one another without changing what is said (推进/推动, 加快/加速): each
 # counts as the other for the content words and for a direction word the citation never uses.
 SYNONYMS = (
@@ -189,7 +210,12 @@ SYNONYMS = (
     ("建设", "建立", "构建", "打造"),
     ("完善", "健全"),
     ("实施", "开展", "推行", "落实"),
-    ("支持", "扶持"),
+    ("支持", "扶持", "鼓励"),
+    ("加大", "加强"),
+    ("缩小", "减少"),
+    ("提高至", "提高到", "提升至", "提升到"),
+    ("降至", "降到", "降低至", "降低到", "下降至", "下降到"),
+    ("升至", "升到", "上升至", "上升到"),
     ("培育", "培养"),
     ("优化", "改善"),
     ("保障", "确保", "保证"),
@@ -297,15 +323,16 @@ PLACES = (
     "淮海",
 )
 _BODIES = re.compile(r"国务院|党中央|中央|省委|省政府|发展改革委|财政部|自然资源部|国家能源局|工业和信息化部|人民政府")
-# A name before 省/市/县 (青川市, 岚山县) or before 局/厅/委/办/室 (财政局, 水利厅, 督查室): two
+# A name before 省/市/县/区 (青川市, 岚山县, 桐湾区) or before 局/厅/委/办/室 (财政局, 水利厅, 督查室): two
 # characters and the suffix. Not when the two characters end in one that makes a common noun
 # with the suffix (城市, 全省, 各县, 布局, 举办).
-_NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?:省|市|县)")
+_NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?:省|市|县|区)")
 _NAMED_BODY = re.compile(r"[\u4e00-\u9fff]{2}(?:局|厅|委|办|室)")
 _COMMON_BEFORE = {
     "省": "全各本该我外跨分节反市",
     "市": "城都全各本该我省地县区门超上股夜集",
     "县": "全各本该我市区州郡范点强大困",
+    "区": "城矿园社景山辖新片范发业护能验行聚陷煤库灾牧林湖老校街商厂港镇乡村地农工心点合保试限禁种养灌核先功贫",
     "局": "格布全大当结开变新残时定出",
     "厅": "大客餐展门",
     "委": "主",
@@ -479,11 +506,12 @@ _NEGATED_BOUND = re.compile(r"不(?:超过|高于|低于|少于|多于|大于|�
 
 
 def _written(clause: str, item: tuple[str, str], cited: str) -> bool:
-    """The reversal word of the item, with REVERSAL_CONTEXT characters after it, word for word in the (normalised) cited text."""
-    plain = _normal(arabic(clause))
+    """The reversal word of the item, with REVERSAL_CONTEXT characters after it (at least all but one, at the clause's
+    end), word for word in the (normalised) cited text."""
+    plain = _normal(clause)
     for match in _REVERSAL.finditer(plain):
-        phrase = plain[match.start() : match.end() + REVERSAL_CONTEXT]
-        if plain[match.end() :][:SCOPE_CHARS] == item[1] and len(phrase) == len(match.group(0)) + REVERSAL_CONTEXT and phrase in cited:
+        after = plain[match.end() : match.end() + REVERSAL_CONTEXT]
+        if after[:SCOPE_CHARS] == item[1] and len(after) >= REVERSAL_CONTEXT - 1 and match.group(0) + after in cited:
             return True
     return False
 
@@ -522,7 +550,10 @@ def _bodies(text: str) -> set[str]:
 
 
 def _places(text: str) -> set[str]:
-    return {place for place in PLACES if place in text} | _names(text, _NAMED_PLACE)
+    """PLACES in the text, and names before 省/市/县/区 whose two characters are not a verb (报送市交通运输局 names no place)."""
+    from ..indexing.tokenizer import is_noun
+
+    return {place for place in PLACES if place in text} | {n for n in _names(text, _NAMED_PLACE) if is_noun(n[:2])}
 
 
 def facts(text: str) -> set[str]:
@@ -707,9 +738,18 @@ def _swapped(clause: str, segments: list[str], holding: list[str]) -> str:
                 if _has(value, theirs, kind) or not others:
                     continue
                 holders = [s for s in holding if _has(value, _slots(s, True), kind) and not _conflicts(_slots(part), _slots(s, True))]
-                if all(len(grams & _digitless(s)) < SWAP_MARGIN * best_overlap for s in holders):
+                if all(_elsewhere(grams, _digitless(best), _digitless(s), best_overlap) for s in holders):
                     return value
     return ""
+
+
+def _elsewhere(grams: set[str], best: set[str], holder: set[str], best_overlap: int) -> bool:
+    """Whether a cited segment holding the clause's value is another segment than the one the clause copies: it matches
+    far less well (SWAP_MARGIN), or the clause has none of its own words and some of the copied one's (乡镇带宽… 50兆
+    when 50兆 is 村（社区）带宽's)."""
+    if len(grams & holder) < SWAP_MARGIN * best_overlap:
+        return True
+    return not grams & (holder - best) and bool(grams & (best - holder))
 
 
 def _conflicts(own: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
@@ -778,22 +818,68 @@ def _pivots(words: list[str]) -> set[str]:
 def _exchanged(clauses: list[str], sources: list[str]) -> str:
     """Two verbs of the sentence, each in a clause of its own as in the citation, that took each other's words on one side
     (优先保障A，兼顾B written 优先保障B，兼顾A; A负责X，B承担Y written B负责X，A承担Y) ("" when none)."""
-    own = [(words, _pivots(words)) for words in map(_tokens, clauses)]
-    theirs = [(words, _pivots(words)) for words in map(_tokens, sources)]
-    placed: dict[str, tuple[int, tuple[set[str], set[str]], int, tuple[set[str], set[str]]]] = {}
-    for i, (words, pivots) in enumerate(own):
-        for pivot in pivots:
-            holders = [j for j, (_, others) in enumerate(theirs) if pivot in others]
-            if len(holders) == 1 and sum(pivot in p for _, p in own) == 1:
-                placed[pivot] = (i, _sides(words, pivot), holders[0], _sides(theirs[holders[0]][0], pivot))
-    for p, q in ((p, q) for p in sorted(placed) for q in sorted(placed) if p < q):
-        (i, mine_p, j, their_p), (k, mine_q, m, their_q) = placed[p], placed[q]
-        if i == k or j == m:
+    own = _instances(clauses)
+    theirs = _instances(sources)
+    count = {word: (sum(x[1] == word for x in own), sum(x[1] == word for x in theirs)) for word in {x[1] for x in own}}
+    for (i, p, mine_p), (k, q, mine_q) in combinations(own, 2):
+        # two verbs, each written once in the sentence and once in the citation
+        if i == k or count[p] != (1, 1) or count[q] != (1, 1):
             continue
-        for side in (0, 1):
-            only_p, only_q = their_p[side] - their_q[side], their_q[side] - their_p[side]
-            if len(mine_p[side] & only_q) > len(mine_p[side] & only_p) and len(mine_q[side] & only_p) > len(mine_q[side] & only_q):
-                return f"{p}/{q}"
+        (_, _, their_p), (_, _, their_q) = (next(x for x in theirs if x[1] == word) for word in (p, q))
+        if next(x[0] for x in theirs if x[1] == p) == next(x[0] for x in theirs if x[1] == q):
+            continue
+        if any(_leans(mine_p[side], mine_q[side], their_q[side], their_p[side]) for side in (0, 1)):
+            return f"{p}/{q}"
+    return ""
+
+
+def _instances(clauses: list[str]) -> list[tuple[int, str, tuple[set[str], set[str]]]]:
+    """(clause number, pivot, its two sides) for each pivot of each clause."""
+    found = []
+    for i, words in enumerate(map(_tokens, clauses)):
+        found.extend((i, pivot, _sides(words, pivot)) for pivot in sorted(_pivots(words)))
+    return found
+
+
+def _leans(mine_p: set[str], mine_q: set[str], their_p: set[str], their_q: set[str]) -> bool:
+    """Whether the first side holds a word only their_p's side has (and the second side does not), and the second side
+    one only their_q's has (and the first does not): a word moved each way."""
+    only_p, only_q = their_p - their_q, their_q - their_p
+    return bool((mine_p & only_p) - mine_q) and bool((mine_q & only_q) - mine_p)
+
+
+def _replaced(clause: str, source: str, cited: str) -> str:
+    """A word of the matching cited clause that the clause, otherwise copying it, replaced ("" when none): by its opposite
+    (多 → 少, 退出 → 进入: CHAR_OPPOSITES and the pairs above) or by a word the citation uses elsewhere (优势企业 → 中小企业).
+
+    Only a one- or two-word replacement counts, in a clause that shares at least COPY_SHARE of its bigrams with the
+    cited clause: a model rewording a sentence replaces more, and its own words are the content test's.
+    """
+    import difflib
+
+    grams = _bigrams(clause)
+    if not grams or len(grams & _bigrams(source)) < COPY_SHARE * len(grams):
+        return ""
+    mine, theirs = _tokenizer().words(clause), _tokenizer().words(source)
+    pairs = {*DIRECTIONS, *OPPOSITES, *CHAR_OPPOSITES}
+    for op, i, j, k, m in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
+        if op != "replace" or j - i > 2 or m - k > 2:
+            continue
+        new, old = "".join(mine[i:j]), "".join(theirs[k:m])
+        if (new, old) in pairs or (old, new) in pairs:
+            return f"{old} → {new}"
+        words = _content_or_figure
+        # a noun phrase (three characters or more: 中小企业 for 优势企业), not a verb or an adverb a model rewords
+        if (
+            min(len(new), len(old)) >= 3
+            and all(words(w) and not w[:1].isdigit() for w in mine[i:j])
+            and all(words(w) and not w[:1].isdigit() for w in theirs[k:m])
+            and new in cited
+            and new not in source
+            and old not in clause
+            and not _covered(new, old)
+        ):
+            return f"{old} → {new}"
     return ""
 
 
@@ -919,6 +1005,7 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
             ("modality differs", _modality_reversed(clause, source, around)),
             ("swapped within the citation", _swapped(clause, segments, holding)),
             ("words moved across", _crossed(clause, single, " ".join([*cited, headings]))),
+            ("word replaced", _replaced(clause, source, " ".join(cited))),
         )
         for reason, found in checks:
             if found:

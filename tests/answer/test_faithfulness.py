@@ -8,7 +8,9 @@ a "blind2" set of 15 + 15 were each run once and then tuned on. "dev3" (41 + 26,
 role reversals, scope, modality, comparative and temporal changes and the second corpus's
 documents (eval/other/corpus); it was run once on the check before its rules (10/41 dropped,
 24/26 kept) and then tuned on. "held-out3" (28 + 23, other documents) was written after those
-rules and run once (20/28 dropped, 23/23 kept), then tuned on. docs/reliability.md gives every
+rules and run once (20/28 dropped, 23/23 kept), then tuned on. "held-out4" (20 + 15, four
+documents no other set uses) was written last and run once (16/20, 15/15); two general fixes
+followed, and its remaining misses are asserted as measured. docs/reliability.md gives every
 first run.
 """
 
@@ -49,8 +51,8 @@ def rates(split: str) -> tuple[float, float]:
 
 
 def test_the_red_team_file_has_every_kind_in_both_halves():
-    assert len(ITEMS) == 272
-    assert sum(item["expect"] == "drop" for item in ITEMS) == 146
+    assert len(ITEMS) == 307
+    assert sum(item["expect"] == "drop" for item in ITEMS) == 166
     assert len({item["id"] for item in ITEMS}) == len(ITEMS)
     for split in ("dev", "held-out"):
         kinds = {item["kind"] for item in ITEMS if item["split"] == split}
@@ -61,13 +63,13 @@ def test_the_red_team_file_has_every_kind_in_both_halves():
     assert len({item["title"] for item in dev3}) == 11
 
 
-def test_dev3_and_held_out3_sources_are_copied_from_the_corpora():
-    """Each dev3 and held-out3 source is a passage of a corpus file, word for word (the shipped plans with their line breaks removed)."""
+def test_the_issue_20_sets_sources_are_copied_from_the_corpora():
+    """Each dev3, held-out3 and held-out4 source is a corpus passage, word for word (the shipped plans without line breaks)."""
     root = Path(__file__).resolve().parents[2]
     paths = [*root.glob("corpus/*.txt"), *root.glob("eval/other/corpus/*.txt"), *root.glob("eval/other/corpus/*.md")]
     texts = [path.read_text(encoding="utf-8") for path in paths]
     texts += ["".join(text.split()) for text in texts]
-    assert all(any(item["source"] in text for text in texts) for item in ITEMS if item["split"] in ("dev3", "held-out3"))
+    assert all(any(item["source"] in text for text in texts) for item in ITEMS if item["split"] in ("dev3", "held-out3", "held-out4"))
 
 
 @pytest.mark.parametrize("split", ["dev", "held-out", "blind", "blind2", "dev3", "held-out3"])
@@ -75,6 +77,13 @@ def test_manipulated_sentences_are_dropped_and_faithful_paraphrases_kept(split):
     drop, keep = rates(split)
     assert drop >= DROP_RATE
     assert keep >= KEEP_RATE
+
+
+def test_the_last_set_is_measured_with_its_misses():
+    drop, keep = rates("held-out4")
+    # kept: 县道/乡道 swapped between two 负责 clauses (jieba splits 县道 into 县 道), and 命名长期有效
+    # where the citation says 命名有效期为三年 (one word of its own) (docs/reliability.md)
+    assert (round(drop * 20), round(keep * 15)) == (18, 15)
 
 
 def test_the_issues_two_reversals_are_dropped():
@@ -172,12 +181,27 @@ def test_a_direction_word_may_be_a_synonym_of_the_cited_one():
     cited = "推动煤机装备、高附加值生产性服务出口比重持续提升。"
     assert judge("推动煤机装备、高附加值生产性服务出口比重持续提高。", [cited]).faithful
     assert judge("推动煤机装备、高附加值生产性服务出口比重持续下降。", [cited]).faithful is False
+    water = "农田灌溉水有效利用系数提高到0.58，城市公共供水管网漏损率控制在9%以内。"
+    assert judge("农田灌溉水有效利用系数提高至0.58。", [water]).faithful
+    assert judge("农田灌溉水有效利用系数降至0.58。", [water]).faithful is False
+    centres = "支持企业建设技术中心、工程研究中心。"
+    assert judge("鼓励企业建设技术中心。", [centres]).faithful
+    assert judge("限制企业建设技术中心。", [centres]).faithful is False
+
+
+def test_a_prohibition_may_be_written_with_another_word():
+    heating = "城区集中供热室内温度不得低于18摄氏度。"
+    assert judge("城区集中供热的室内温度不能低于18摄氏度。", [heating]).faithful
+    assert judge("城区集中供热的室内温度不能高于18摄氏度。", [heating]).faithful is False
 
 
 def test_names_ending_in_an_administrative_suffix_are_facts():
     cited = "青川市交通运输局负责统筹协调和技术指导。"
     assert judge("鹤溪市交通运输局负责统筹协调和技术指导。", [cited]).reason == "not in the cited sentence: 鹤溪市"
     assert judge("青川市教育局负责统筹协调和技术指导。", [cited]).reason == "not in the cited sentence: 教育局"
+    # 报送市交通运输局 names no place 报送市: 报送 is a verb
+    filing = "各区县人民政府要于每年3月31日前将年度实施计划报市交通运输局备案。"
+    assert judge("各区县需在每年3月31日前把年度实施计划报送市交通运输局备案。", [filing]).faithful
     # 县水利局和县… holds no name 局和县
     agencies = next(item for item in ITEMS if item["id"] == "rt349")
     assert judge(agencies["sentence"], [agencies["source"]]).faithful
@@ -271,10 +295,40 @@ def test_words_may_not_be_exchanged_between_two_verbs():
     assert judge(drought["sentence"], [drought["source"]]).reason == "words exchanged between verbs: 保障/兼顾"
     assert judge("要优先保障城乡居民生活用水，兼顾农业灌溉和生态用水。", [drought["source"]]).faithful
     duties = next(item for item in ITEMS if item["id"] == "rt447")
-    assert judge(duties["sentence"], [duties["source"]]).reason == "words exchanged between verbs: 承担/统筹"
+    assert judge(duties["sentence"], [duties["source"]]).reason == "words exchanged between verbs: 推进/承担"
     assert judge("市中小企业发展工作领导小组负责统筹推进，市工业和信息化局承担日常工作。", [duties["source"]]).faithful
 
 
 def test_first_and_last_are_opposites():
     first = next(item for item in ITEMS if item["id"] == "rt437")
     assert judge(first["sentence"], [first["source"]]).reason == "reversed: 奖励最后举报人。"
+
+
+def test_a_clause_with_only_the_copied_segments_words_took_the_other_segments_value():
+    bandwidth = next(item for item in ITEMS if item["id"] == "rt502")
+    assert judge(bandwidth["sentence"], [bandwidth["source"]]).reason.startswith("swapped within the citation: 50 lower")
+    assert judge("乡镇带宽不低于200兆，村（社区）带宽不低于50兆。", [bandwidth["source"]]).faithful
+
+
+def test_a_name_before_qu_is_a_place():
+    station = next(item for item in ITEMS if item["id"] == "rt509")
+    assert judge(station["sentence"], [station["source"]]).reason == "not in the cited sentence: 桐湾区"
+    assert judge("由青川市生态环境监测站对考核断面每月监测一次。", [station["source"]]).faithful
+
+
+def test_a_word_replaced_by_its_opposite_or_by_another_of_the_citations_is_dropped():
+    groups = "推动老工业地区企业兼并重组，支持跨行业的战略性重组，加快低效产能退出，引导要素向优势企业集聚，提高集中度和竞争力。"
+    cited = "支持中小企业走专精特新发展之路。" + groups
+    assert judge("引导要素向中小企业集聚。", [cited]).reason == "word replaced: 优势企业 → 中小企业 (引导要素向中小企业集聚。)"
+    assert judge("引导要素向优势企业集聚。", [cited]).faithful
+    # a verb a model rewords (推动 → 支持) is not a replacement of this kind
+    assert judge("支持老工业地区企业兼并重组。", [cited]).faithful
+    towns = "以打造一批创新资源多、产业结构优、竞争实力强的“产业名城”为切入点。"
+    assert judge("以打造一批创新资源少、产业结构优的“产业名城”为切入点。", [towns]).reason.startswith("word replaced: 多 → 少")
+
+
+def test_a_noun_moved_from_one_verb_to_the_other_is_an_exchange():
+    cited = "推动传统制造业加快向其他地区升级转移，为新兴产业发展腾退发展空间。"
+    swapped = "推动新兴产业加快向其他地区升级转移，为传统制造业腾退发展空间。"
+    assert judge(swapped, [cited]).reason.startswith("words exchanged between verbs")
+    assert judge("推动传统制造业加快向其他地区升级转移，为新兴产业腾退发展空间。", [cited]).faithful
