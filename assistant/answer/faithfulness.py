@@ -892,10 +892,39 @@ class Verdict:
 
 
 def _occurs(fact: str, text: str) -> bool:
-    """The fact in the text, a figure not as the tail of a longer one (8万套 is not in 18万套)."""
+    """The fact in the text, a figure not as the tail of a longer one (8万套 is not in 18万套).
+
+    A figure may be written with another magnitude (1.2万个 for 12000个, 3500元 for 0.35万元), and
+    a table cell may give it bare under a column that names the unit (1500 under "（万元/年）"): the
+    same value in the same unit occurs.
+    """
     if not fact[:1].isdigit():
         return fact in text
-    return re.search(rf"(?<![\d.]){re.escape(fact)}", text) is not None
+    return re.search(rf"(?<![\d.]){re.escape(fact)}", text) is not None or _same_value(fact, text)
+
+
+_VALUE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?")
+_MAGNITUDES = {"": 1.0, "万": 1e4, "亿": 1e8}
+
+
+def _same_value(fact: str, text: str) -> bool:
+    """The fact's value (number × 万/亿) in its unit among the text's figures, a bare one taking a unit the text names."""
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)(万|亿)?(.+)", fact)
+    if found is None or found.group(3) in ("%", "年", "月", "日", "个百分点"):
+        return False  # a share, a date or a plain number is compared as written
+    value, unit = float(found.group(1)) * _MAGNITUDES[found.group(2) or ""], found.group(3)
+    for figure in _VALUE.finditer(text):
+        after = text[figure.end() : figure.end() + len(unit)]
+        magnitude = figure.group(2) or ""
+        if after != unit:
+            # a bare cell under a column that names its unit: "（万元/年） … 1500"
+            column = next((m for m in ("亿", "万", "") if f"（{m}{unit}" in text or f"({m}{unit}" in text), None)
+            if column is None or magnitude or re.match(r"\s*[\u4e00-\u9fff%]", text[figure.end() :]):
+                continue
+            magnitude = column
+        if abs(float(figure.group(1)) * _MAGNITUDES[magnitude] - value) < 1e-6 * max(value, 1.0):
+            return True
+    return False
 
 
 def _qualifiers_before(text: str, figure: str) -> dict[str, set[str]]:

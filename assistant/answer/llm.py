@@ -88,6 +88,20 @@ def _numbers(text: str) -> set[str]:
     return set(_NUMBER.findall(_THOUSANDS.sub("", unicodedata.normalize("NFKC", text))))
 
 
+def _scaled(text: str) -> set[str]:
+    """The text's figures as another magnitude may write them: 0.35万 as 3500, 12000 as 1.2 (万)."""
+    plain = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    found = set()
+    for number, magnitude in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?", plain):
+        value = float(number) * {"": 1.0, "万": 1e4, "亿": 1e8}[magnitude]
+        found |= {_plain_number(value), _plain_number(value / 1e4)} if value >= 1e4 or magnitude else set()
+    return found
+
+
+def _plain_number(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
 def _support_text(unit: Unit) -> str:
     """What a unit vouches for: its text and the headings it sits under."""
     return " ".join([unit.doc_title, *unit.path, unit.label, unit.body])
@@ -173,7 +187,7 @@ def check_sentences(text: str, units: list[Unit]) -> tuple[list[tuple[str, list[
         cited = [grams[m - 1] for m in markers]
         parts_ok = len(cited) == 1 or all(_unique_share(own, cited, i) >= PART_SUPPORT for i in range(len(cited)))
         # the units' numerals count as digits (a model writes 两年 as 2年), the sentence's as written
-        numbers_ok = _numbers(plain) <= set().union(*(_numbers(arabic(supports[m - 1])) for m in markers))
+        numbers_ok = _numbers(plain) <= set().union(*(_numbers(arabic(supports[m - 1])) | _scaled(supports[m - 1]) for m in markers))
         if _share(own, union) >= SUPPORT and parts_ok and numbers_ok and _faithful(plain, [units[m - 1] for m in markers]):
             kept.append((plain, markers))
         else:
