@@ -126,6 +126,11 @@ def summarise(question: Question, candidates: list[Candidate], index: Index, sco
     points = points[:MAX_POINTS]
     if not points:
         return None
+    quoted = squeeze("".join(u.text if u.kind == Kind.HEADING else first_sentences(u) for u in points))
+    title = squeeze(points[0].doc_title)
+    places = [p for p in question.places if p not in title]  # "江苏规划有哪些…" names the document, not a place of it
+    if question.intent == "list" and places and not any(p in quoted for p in places):
+        return None  # "泉山区九里重点发展哪些产业": a section none of whose points names the place is not its list
     writer = Writer()
     if len(points) == 1:  # a section of one paragraph: its sentences are its points
         for sentence in sentences(points[0].body)[:MAX_POINTS]:

@@ -231,3 +231,11 @@ def test_which_option_is_not_on_the_list_answers_with_the_list(assistant, questi
 def test_a_chapter_and_section_pointer_summarises_that_section(assistant):
     reply = assistant.ask("江苏规划第四章第二节主要讲了什么？")
     assert reply.short == "加快培育接续替代产业共2个方面"
+
+
+def test_a_list_asked_of_a_place_is_not_answered_by_a_section_that_never_names_it(assistant):
+    # the section on 接续替代产业 matches the words, but its points are not 泉山区九里's industries
+    reply = assistant.ask("泉山区九里呢？", ["贾汪区接续替代产业重点发展哪些？"])
+    assert "智能制造、新能源新材料和节能环保三大产业" in reply.answer and "个方面" not in reply.short
+    # a place that only names the document ("江苏规划") keeps the section's summary
+    assert assistant.ask("江苏规划有哪些保障措施？").short.endswith("共3个方面")
