@@ -55,6 +55,8 @@ PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷�
 UNCLEAR = "这个问题接着上文在问，但没有上文可循。请把问题说完整：写明问的是哪个地区、哪个事项。"
 UNCLEAR_NOTICE = "问题缺少所指的对象（如“那沛县呢？”“它的面积是多少？”），请补充完整后再问。"
 FACT = QuestionShape("fact")
+# "哪份文件提的", "是哪个规划里的说法": the document is what is asked
+_WHICH_DOCUMENT = re.compile(r"哪(?:一)?(?:份|个|部|篇)(?:文件|规划|意见|方案|通知|办法|条例|规定|政策文件)")
 # Words that compare sides a question names ("青川和岚山各有什么规定", "…的标准有什么不同").
 _COMPARING = re.compile(r"不同|不一样|一样吗|相同|区别|差别|差异|异同|相比|对比|比较|各有|各是|各自|分别")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
@@ -333,6 +335,11 @@ class Assistant:
             candidates = intents.definitions_first(candidates, terms)
         answer, citations = compose(candidates, asked.shape, index, resolution.query, resolution.focus)
         short = intents.direct(asked, answer, citations, self.scorer)
+        if _WHICH_DOCUMENT.search(asked.text) and citations:
+            # "这是哪份文件提的？": the documents of the quoted evidence are the answer
+            titles = list(dict.fromkeys(c.unit.doc_title for c in citations))
+            short = "、".join(f"《{t}》" for t in titles)
+            return Composed(short, f"{short}。原文：{answer}", citations)
         if asked.intent == "yesno":
             # the direct answer opens the reply; its evidence follows in the same statement
             opening = {"否": "否。文件的表述是：", "": UNDECIDED}.get(short, f"{short}。")

@@ -239,3 +239,10 @@ def test_a_list_asked_of_a_place_is_not_answered_by_a_section_that_never_names_i
     assert "智能制造、新能源新材料和节能环保三大产业" in reply.answer and "个方面" not in reply.short
     # a place that only names the document ("江苏规划") keeps the section's summary
     assert assistant.ask("江苏规划有哪些保障措施？").short.endswith("共3个方面")
+
+
+def test_which_document_said_it_names_the_document_first(assistant):
+    reply = assistant.ask("城镇新增就业不少于二百万人，这是哪份文件提的？")
+    assert reply.short == "《江苏省“十四五”老工业地区和资源型地区振兴发展规划》"
+    assert reply.answer.startswith(reply.short + "。原文：") and "200万人" in reply.answer
+    assert assistant.ask("“腾笼换鸟”是哪个文件里的说法？").short == "《煤炭行业“十四五”老矿区转型发展指导意见》"
