@@ -333,6 +333,8 @@ class Assistant:
             quoted = re.findall(r"[“\"]([^”\"]{2,20})[”\"]", asked.text)
             terms = [*quoted, *(w for w in index.tokenizer.content_words(asked.focus or asked.text) if not intents.is_frame(w))]
             candidates = intents.definitions_first(candidates, terms)
+        if intent == "time":
+            candidates = intents.with_time_scope(candidates)
         answer, citations = compose(candidates, asked.shape, index, resolution.query, resolution.focus)
         short = intents.direct(asked, answer, citations, self.scorer)
         if _WHICH_DOCUMENT.search(asked.text) and citations:

@@ -517,6 +517,32 @@ def _column_terms(text: str, candidates: list[Candidate], units: tuple[str, ...]
     return terms if len(terms) == _COUNT_WORDS.index(stated.group(1)) + 2 == len(rows) else []
 
 
+# -- when ---------------------------------------------------------------------------------------------
+
+# A time a sentence gives: a year, a date, a deadline or a period ("到2025年底", "3月25日至4月10日", "十四五期间").
+TIME = re.compile(
+    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬)"
+    r"|[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|末)|年底前|月底前"
+)
+
+
+def with_time_scope(candidates: list[Candidate]) -> list[Candidate]:
+    """A when-question's best sentence with the time that scopes it, when the time opens an earlier clause.
+
+    "到2025年底，A；B；培训养老护理员2000人次。" gives the deadline once for every "；"-clause: a
+    clause without a time of its own is quoted with the clause that opens the list.
+    """
+    if not candidates or TIME.search(candidates[0].sentence):
+        return candidates
+    best = candidates[0]
+    before = sentences(best.unit.body)[: best.order]
+    opener = next((s for s in reversed(before) if TIME.search(s)), None)
+    if opener is None or not all(s.rstrip().endswith(("；", ";", "，")) for s in before[before.index(opener) :]):
+        return candidates
+    scoped = Candidate(best.unit, opener, best.score, best.rank, before.index(opener))
+    return [scoped, best, *candidates[1:]]
+
+
 # -- the most and the least ------------------------------------------------------------------------
 
 # "哪个…最高", "…最大的是哪个": which of several things has the highest or lowest figure

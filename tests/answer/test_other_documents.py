@@ -89,3 +89,11 @@ def test_superlatives_and_options_on_a_regulation(other):
     reply = other.ask("开垦自然湿地、开展生态旅游、引进外来物种、擅自采砂，这几项里哪项不是湿地条例禁止的？")
     assert reply.short == "开展生态旅游"
     assert {c.unit.doc_id for c in reply.citations} == {"hx-wetland-rules"} and "第十一条" not in reply.answer
+
+
+@pytest.mark.slow
+def test_a_when_question_quotes_the_time_that_opens_the_clause_list(other):
+    # "到2025年底，A；B；培训养老护理员2000人次。": the deadline scopes every "；"-clause
+    reply = other.ask("青川市培训养老护理员两千人次，要在什么时候前完成？")
+    assert reply.answer.startswith("到2025年底，") and "培训养老护理员2000人次。" in reply.answer
+    assert len(reply.citations) == 1  # one unit, quoted twice
