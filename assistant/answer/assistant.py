@@ -42,6 +42,7 @@ _REASON = re.compile(r"^文件中没有找到能回答这个问题的内容（(.
 _QUOTED = re.compile(r"[^\[\]\n]+\[\d+\]")  # a quoted sentence with its marker
 PART_CUE = re.compile(QUESTION_CUE.pattern + r"|多大|多长|多高|多远|多久|几|谁|哪|何")
 # question words and pronouns ("几个", "这项") are not what a part is about
+_ASKS = re.compile(r"多少|几[个项处家户年倍成条类]?(?=[？?，,]|$)|哪些|哪个|哪几|什么|是否|何时|多大|多长|多高|怎么|如何|吗[？?]?$")
 _ASKING = re.compile(r"^(?:几|多少|多大|哪|什么|这|那|该|其|它)")
 COVERED = 0.5  # share of a part's words an answer to the whole question must quote to answer that part too
 MIN_PART = 4  # characters of a question sentence that asks something of its own (not "是吗？")
@@ -75,13 +76,49 @@ def question_parts(text: str) -> list[str]:
     a long text is pasted context around one question, which `_asked_part` reads.
     """
     if len(text) > 2 * LONG_QUESTION:
-        return [text]
+        # pasted context before "…：A是多少，到2025年要达到多少？": the questions after the colon
+        tail = re.split(r"[：:]", text)[-1].strip()
+        halves = _comma_parts(tail) if len(tail) <= LONG_QUESTION else []
+        return halves if len(halves) > 1 else [text]
     parts = [p.strip() for p in re.split(r"(?<=[？?])", text) if p.strip()]
+    if len(parts) == 1:
+        halves = _comma_parts(parts[0])
+        return halves if len(halves) > 1 else [text]
     if not 1 < len(parts) <= MAX_PARTS:
         return [text]
     if all(p[-1] in "？?" and len(p) >= MIN_PART and PART_CUE.search(p[:-1]) for p in parts):
         return parts
     return [text]
+
+
+def _comma_parts(question: str) -> list[str]:
+    """"A是多少，到2025年要达到多少？": two questions in one sentence, split at the comma before the second asking word.
+
+    Each half must ask (多少, 哪些, 是否 …) and be long enough to ask on its own; the second often
+    leans on the first ("到2025年要达到多少"), which the follow-up reading resolves.
+    """
+    if not question.endswith(("？", "?")):
+        return [question]
+    pieces = re.split(r"(?<=[，,])", question)
+    asking = [i for i, piece in enumerate(pieces) if _ASKS.search(piece)]
+    if len(asking) != 2:
+        return [question]
+    first, second = "".join(pieces[: asking[1]]).rstrip("，, ") + "？", "".join(pieces[asking[1] :]).strip()
+    if len(first) < MIN_PART + 1 or len(second) < MIN_PART or pieces[asking[1]].strip().startswith(("还是", "或者", "或")):
+        return [question]
+    if len(_BARE.sub("", second)) < 2:
+        # "…，到2025年要达到多少？" names no subject: it is the first half's
+        subject = re.sub(r"(?:是|为|有|要|将|达到)*(?:多少|几|哪些|什么|多大).*$", "", first)
+        subject = re.sub(r"^[“\"]?(?:十[一二三四五六七八九]五[”\"]?(?:末|期间|时期)?|(?:19|20)\d{2}年(?:底|末)?)[，,]?", "", subject)
+        second = subject + second if len(subject) >= 2 else second
+    return [first, second]
+
+
+# What is left of a question half that names no subject: times, asking and linking words.
+_BARE = re.compile(
+    r"(?:19|20)\d{2}年(?:底|末)?|十[一二三四五六七八九]五|[“”\"？?，,。]|到|至|要|将|能|可以|需要|达到|达|是|为|有|增加|提高|"
+    r"多少|几|哪些|什么|多大|了|的|呢|还|又|再|那|则"
+)
 
 
 class Assistant:
@@ -146,7 +183,10 @@ class Assistant:
         whole = self._answer(text, history, doc)
         if len(parts) == 1 or (whole.found and all(self._covers(whole, part) for part in parts)):
             return whole
-        return self._several(text, parts, history, doc)
+        # two questions read out of one sentence must both be answered, else the sentence is answered as one
+        one_sentence = len([p for p in re.split(r"(?<=[？?])", text) if p.strip()]) == 1
+        several = self._several(text, parts, history, doc, all_or_none=one_sentence)
+        return several if several is not None else whole
 
     @property
     def english_reader(self) -> english.Reader:
@@ -225,7 +265,9 @@ class Assistant:
             reply = self.llm.rewrite(reply, list(units.values()))
         return reply
 
-    def _several(self, text: str, parts: list[str], history: list | tuple | None, doc: str | None) -> Reply:
+    def _several(
+        self, text: str, parts: list[str], history: list | tuple | None, doc: str | None, all_or_none: bool = False
+    ) -> Reply | None:
         """"A是多少？B呢？": each question answered in turn (a later one may lean on an earlier), one reply.
 
         The citations are renumbered across the parts; a part the documents do not answer is named in
@@ -236,6 +278,8 @@ class Assistant:
         for part in parts:
             replies.append(self.ask(part, earlier, doc))
             earlier.append(part)
+        if all_or_none and not all(r.found for r in replies):
+            return None
         if not any(r.found for r in replies):
             first = replies[0]
             return Reply(question=text, query=first.query, answer=first.answer, found=False, related=first.related, notice=first.notice)
@@ -282,6 +326,10 @@ class Assistant:
         parts = [p for p in re.split(r"(?<=[。！？?；;])", shown) if p.strip()]
         asked = next((p for p in reversed(parts) if QUESTION_CUE.search(p)), parts[-1] if parts else shown)
         asked = re.sub(r"^.{0,12}?[：:]", "", asked).strip() or asked
+        # "…领导让我核对一下省里规划对X的要求：“十三五”末X是多少，到2025年要达到多少？": what follows the colon
+        after = re.split(r"[：:]", asked)[-1].strip()
+        if len(asked) > LONG_QUESTION and QUESTION_CUE.search(after) and len(after) >= MIN_PART:
+            asked = after
         named = [d for d in self.index.documents if d.id in self.retriever.named_documents(shown)]
         if len(named) >= 2 and len(self.retriever.named_documents(asked)) < 2:
             asked = "、".join((d.aliases or (d.short,))[0] for d in named) + "：" + asked

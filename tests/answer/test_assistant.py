@@ -221,3 +221,22 @@ def test_members_asked_of_a_thing_come_from_the_sentence_that_says_what_it_inclu
     reply = assistant.ask("江苏的独立工矿区有哪些？")  # 专栏1: 独立工矿区包括…九里…、…大黄山…
     assert reply.found is True
     assert "九里独立工矿区" in reply.answer and "大黄山独立工矿区" in reply.answer
+
+
+def test_two_questions_in_one_sentence_are_answered_each(assistant):
+    from assistant.answer.assistant import question_parts
+
+    assert question_parts("泉山区采煤沉陷区沉陷面积是多少，涉及多少人？") == ["泉山区采煤沉陷区沉陷面积是多少？", "涉及多少人？"]
+    # the second half names no subject: it takes the first half's
+    assert question_parts("“十三五”末全省历史遗留矿山（区）环境恢复治理率是多少，到2025年要达到多少？")[1] == (
+        "全省历史遗留矿山（区）环境恢复治理率到2025年要达到多少？"
+    )
+    assert question_parts("是否支持贾汪区，还是支持沛县？") == ["是否支持贾汪区，还是支持沛县？"]  # one choice, not two questions
+    # pasted context before a colon: the questions after it
+    long = (
+        "我们是一个区的发改局，正在准备规划中期评估材料，材料下周一要交到市里，里面有一段写的是生态修复的进展和下一步打算，"
+        "领导让我核对一下省里规划对历史遗留矿山治理的要求，请帮忙看看：“十三五”末全省历史遗留矿山（区）环境恢复治理率是多少，到2025年要达到多少？"
+    )
+    assert len(long) > 120 and len(question_parts(long)) == 2
+    reply = assistant.ask(long)
+    assert reply.found and "25%" in reply.answer
