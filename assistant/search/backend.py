@@ -56,6 +56,10 @@ class SearchBackend(Protocol):
         """Every unit of a document in document order (only those of `kinds` when given); () for an unknown id."""
         ...
 
+    def units_of_each(self, doc_ids: list[str], kinds: Collection[str] | None = None) -> dict[str, tuple[Unit, ...]]:
+        """`units_of` for several documents at once (a briefing over every plan reads them together)."""
+        ...
+
     def statistics(self) -> dict[str, int] | None:
         """Per token, how many searchable units hold it (label and body); None for an index from before the counts."""
         ...
@@ -127,6 +131,9 @@ class LocalBackend:
     def units_of(self, doc_id: str, kinds: Collection[str] | None = None) -> tuple[Unit, ...]:
         units = self._by_document.get(doc_id, ())
         return units if kinds is None else tuple(u for u in units if u.kind in kinds)
+
+    def units_of_each(self, doc_ids: list[str], kinds: Collection[str] | None = None) -> dict[str, tuple[Unit, ...]]:
+        return {doc_id: self.units_of(doc_id, kinds) for doc_id in doc_ids}
 
     def statistics(self) -> dict[str, int] | None:
         return self.index.statistics

@@ -554,6 +554,39 @@ class MilvusBackend:
             self._documents.move_to_end(doc_id)
         return units if kinds is None else tuple(u for u in units if u.kind in kinds)
 
+    def units_of_each(self, doc_ids: list[str], kinds: Collection[str] | None = None) -> dict[str, tuple[Unit, ...]]:
+        """Reads the documents not in the cache together, as many per query as fit in Milvus' largest result."""
+        found = {doc_id: self._documents[doc_id] for doc_id in doc_ids if doc_id in self._documents}
+        missing = [d for d in dict.fromkeys(doc_ids) if d not in found and self._versions.get(d, ("", 0))[1] > 0]
+        group: list[str] = []
+        for doc_id in [*missing, None]:
+            size = sum(self._versions[d][1] for d in group)
+            if group and (doc_id is None or size + self._versions[doc_id][1] > WINDOW):
+                if len(group) == 1:  # one document as large as a window or more: read by windows
+                    found[group[0]] = self._read_document(group[0])
+                else:
+                    found.update(self._read_documents(group))
+                group = []
+            if doc_id is not None:
+                group.append(doc_id)
+        units = {doc_id: found.get(doc_id, ()) for doc_id in doc_ids}
+        return units if kinds is None else {d: tuple(u for u in us if u.kind in kinds) for d, us in units.items()}
+
+    def _read_documents(self, doc_ids: list[str]) -> dict[str, tuple[Unit, ...]]:
+        by_version = {self._versions[d][0]: d for d in doc_ids}
+        rows = self._client.query(
+            STORE, filter=f"version in {json.dumps(list(by_version))}", limit=WINDOW, output_fields=["version", "seq", "data"]
+        )
+        grouped: dict[str, list[dict]] = {d: [] for d in doc_ids}
+        for row in rows:
+            grouped[by_version[row["version"]]].append(row)
+        read = {}
+        for doc_id, found in grouped.items():
+            if len(found) != self._versions[doc_id][1]:
+                raise IndexStale(f"Milvus holds {len(found)} of the {self._versions[doc_id][1]} units of {doc_id}; {REBUILD}.")
+            read[doc_id] = tuple(Unit.from_json(json.loads(row["data"])) for row in sorted(found, key=lambda row: row["seq"]))
+        return read
+
     def _read_document(self, doc_id: str) -> tuple[Unit, ...]:
         version, count = self._versions.get(doc_id, ("", 0))
         rows: list[dict] = []
