@@ -353,17 +353,25 @@ def _publish_units(client, index: Index) -> dict[str, tuple[str, int]]:
     versions = document_versions(index)
     wanted = [version for version, _ in versions.values()]
     held = {row["version"] for row in client.query(STORE_DOCS, filter=f"version in {json.dumps(wanted)}", output_fields=["version"])}
-    for doc_id, (version, units) in versions.items():
-        if version in held:
-            continue
-        entities = [_unit_entity(version, seq, unit) for seq, unit in enumerate(units)]
-        client.delete(STORE, filter=f'version == "{version}"')  # what a publish that stopped half-way left
-        for start in range(0, len(entities), BATCH):
-            client.insert(STORE, entities[start : start + BATCH])
-        client.flush(STORE)
-        _check_count(client, STORE, len(entities), f'version == "{version}"')
-        # the version is whole only once all of its units are in: a later publish trusts this row
-        client.insert(STORE_DOCS, [{"version": version, "doc_id": doc_id, "units": len(units), "v": [0.0, 0.0]}])
+    missing = [(doc_id, version, units) for doc_id, (version, units) in versions.items() if version not in held]
+    chunks = [missing[start : start + BATCH] for start in range(0, len(missing), BATCH)]
+    for chunk in chunks:  # what a publish that stopped half-way left of these versions
+        client.delete(STORE, filter=f"version in {json.dumps([version for _, version, _ in chunk])}")
+    batch: list[dict] = []
+    for _, version, units in missing:
+        for seq, unit in enumerate(units):
+            batch.append(_unit_entity(version, seq, unit))
+            if len(batch) == BATCH:
+                client.insert(STORE, batch)
+                batch = []
+    if batch:
+        client.insert(STORE, batch)
+    client.flush(STORE)
+    for chunk in chunks:
+        _check_count(client, STORE, sum(len(units) for _, _, units in chunk), f"version in {json.dumps([v for _, v, _ in chunk])}")
+    # a version is whole only once all of its units are in: a later publish trusts these rows
+    for chunk in chunks:
+        client.insert(STORE_DOCS, [{"version": v, "doc_id": d, "units": len(units), "v": [0.0, 0.0]} for d, v, units in chunk])
     client.flush(STORE_DOCS)
     return {doc_id: (version, len(units)) for doc_id, (version, units) in versions.items()}
 
