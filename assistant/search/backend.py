@@ -6,8 +6,8 @@ with an optional document filter. Positions are the row positions of the loaded 
 backend returns rankings the rest of the pipeline reads alike.
 
 The units themselves come through it too: one by id (the viewer), every unit of one document,
-optionally of some kinds (composition, the briefing, answerability), and the corpus statistics the
-answer scorer weighs words by. Code above the backend no longer walks `Index.units` for those.
+optionally of some kinds (the composers, the briefing), and the corpus statistics the answer scorer
+weighs words by. Walks of the whole corpus stay on the loaded units (docs/deployment.md lists them).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ class LocalBackend:
         return self.index.dense.search(vectors, k, id_range)
 
     def unit(self, unit_id: str) -> Unit | None:
-        return self._by_id.get(unit_id)
+        return self._by_id.get(unit_id) if isinstance(unit_id, str) else None
 
     def units_of(self, doc_id: str, kinds: Collection[str] | None = None) -> tuple[Unit, ...]:
         units = self._by_document.get(doc_id, ())
