@@ -136,8 +136,8 @@ def _groups(selection: Selection, terms: TopicTerms, sources: Sources) -> tuple[
 def figures_of(assistant: Assistant, terms: TopicTerms, doc_ids: list[str]) -> list[Figure]:
     """Indicator table rows whose indicator name names the topic (as words), in document order."""
     found = []
-    rows = (u for d in assistant.index.documents if d.id in doc_ids for u in assistant.backend.units_of(d.id, (Kind.TABLE_ROW,)))
-    for unit in rows:
+    in_order = [d.id for d in assistant.index.documents if d.id in doc_ids]
+    for unit in (u for units in assistant.backend.units_of_each(in_order, (Kind.TABLE_ROW,)).values() for u in units):
         parsed = _ROW.match(unit.body)
         if parsed is None or not terms.matches(parsed.group("name"), heading=True):
             continue
@@ -210,7 +210,7 @@ def build_briefing(assistant: Assistant, topic: str, doc: str | None = None, dat
     tokenizer = assistant.index.tokenizer
     terms = TopicTerms(topic, tokenizer)
     selector = Selector(terms, tokenizer)
-    units = {d: list(assistant.backend.units_of(d)) for d in doc_ids}
+    units = {d: list(found) for d, found in assistant.backend.units_of_each(doc_ids).items()}
     titled = {d.id for d in documents if terms.matches(d.title, heading=True)}
     selections = {d: selector.select(units[d], whole_document=d in titled) for d in doc_ids}
     figures = figures_of(assistant, terms, doc_ids)

@@ -72,8 +72,9 @@ class TopicReader:
             for hit in assistant.retriever.search(topic, k=SEARCH_K, doc=doc):
                 hits.setdefault(hit.unit.id, hit)
         # Tables and 专栏 boxes are where the figures are; a plan has few, so all are read.
-        for doc_id in [d.id for d in index.documents if d.id in doc_ids]:  # index order, as the rows are
-            for unit in assistant.backend.units_of(doc_id, (Kind.BOX_ITEM, Kind.TABLE_ROW)):
+        in_order = [d.id for d in index.documents if d.id in doc_ids]  # index order, as the rows are
+        for units in assistant.backend.units_of_each(in_order, (Kind.BOX_ITEM, Kind.TABLE_ROW)).values():
+            for unit in units:
                 hits.setdefault(unit.id, Hit(unit, 0.0))
         self.candidates = assistant.scorer.candidates(topic, list(hits.values()), _FACT)
         self.weights = assistant.scorer.weights(topic)

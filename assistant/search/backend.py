@@ -6,8 +6,8 @@ with an optional document filter. Positions are the row positions of the loaded 
 backend returns rankings the rest of the pipeline reads alike.
 
 The units themselves come through it too: one by id (the viewer), every unit of one document,
-optionally of some kinds (composition, the briefing, answerability), and the corpus statistics the
-answer scorer weighs words by. Code above the backend no longer walks `Index.units` for those.
+optionally of some kinds (the composers, the briefing), and the corpus statistics the answer scorer
+weighs words by. Walks of the whole corpus stay on the loaded units (docs/deployment.md lists them).
 """
 
 from __future__ import annotations
@@ -54,6 +54,10 @@ class SearchBackend(Protocol):
 
     def units_of(self, doc_id: str, kinds: Collection[str] | None = None) -> tuple[Unit, ...]:
         """Every unit of a document in document order (only those of `kinds` when given); () for an unknown id."""
+        ...
+
+    def units_of_each(self, doc_ids: list[str], kinds: Collection[str] | None = None) -> dict[str, tuple[Unit, ...]]:
+        """`units_of` for several documents at once (a briefing over every plan reads them together)."""
         ...
 
     def statistics(self) -> dict[str, int] | None:
@@ -122,11 +126,14 @@ class LocalBackend:
         return self.index.dense.search(vectors, k, id_range)
 
     def unit(self, unit_id: str) -> Unit | None:
-        return self._by_id.get(unit_id)
+        return self._by_id.get(unit_id) if isinstance(unit_id, str) else None
 
     def units_of(self, doc_id: str, kinds: Collection[str] | None = None) -> tuple[Unit, ...]:
         units = self._by_document.get(doc_id, ())
         return units if kinds is None else tuple(u for u in units if u.kind in kinds)
+
+    def units_of_each(self, doc_ids: list[str], kinds: Collection[str] | None = None) -> dict[str, tuple[Unit, ...]]:
+        return {doc_id: self.units_of(doc_id, kinds) for doc_id in doc_ids}
 
     def statistics(self) -> dict[str, int] | None:
         return self.index.statistics

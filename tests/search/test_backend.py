@@ -40,3 +40,19 @@ def test_the_answer_scorer_reads_the_same_corpus_through_either_backend(index, r
     assert there.by_document == here.by_document
     assert there.table_headings == here.table_headings and there.table_headings
     assert there.sections == here.sections
+
+
+def test_several_documents_read_together_are_each_documents_units(index, retriever, monkeypatch):
+    import assistant.search.milvus as milvus
+
+    backend = retriever.backend
+    ids = [d.id for d in index.documents]
+    one_by_one = {doc_id: backend.units_of(doc_id) for doc_id in ids}
+    for window in (16_384, 60, 10):  # a window smaller than a document: it is read by windows, alone
+        monkeypatch.setattr(milvus, "WINDOW", window)
+        if hasattr(backend, "_documents"):
+            backend._documents.clear()  # Milvus' cache of documents read: make it read them again
+        assert backend.units_of_each([*reversed(ids), "no-such-document"]) == {**dict(reversed(one_by_one.items())), "no-such-document": ()}
+        tables = backend.units_of_each(ids, (Kind.TABLE_ROW,))
+        assert tables == {d: tuple(u for u in us if u.kind == Kind.TABLE_ROW) for d, us in one_by_one.items()}
+        assert any(tables.values())
