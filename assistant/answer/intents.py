@@ -280,6 +280,11 @@ def _by_values(text: str, rows: list[Unit]) -> list[Unit]:
                 if (value > limit) if above else (value < limit):
                     kept.append(row)
         return kept
+    # "2025年目标比2020年实际还低": the later column against the earlier, in the direction said
+    compared = _COLUMNS_COMPARED.search(text)
+    if compared:
+        later_first = _is_later(compared.group(1), compared.group(2))
+        return [row for row in rows if _moves(row, later_first == (compared.group(3) in "低少小"))]
     trend = DECREASE.search(text) or INCREASE.search(text)
     if trend and not any(trend.group(0) in squeeze(row.body) for row in rows):
         return [row for row in rows if _moves(row, bool(DECREASE.search(text)))]
@@ -306,6 +311,18 @@ def _table(question: Question, candidates: list[Candidate], scorer: Scorer) -> U
 
 def _row_name(row: Unit) -> str:
     return re.sub(r"^表\s*\d+\s*第\s*\d+\s*项\s*", "", row.label)
+
+
+_COLUMNS_COMPARED = re.compile(
+    r"(目标|实际|现状|(?:19|20)\d\d年)[^，。？?]{0,10}?比[^，。？?]{0,12}?(目标|实际|现状|(?:19|20)\d\d年)[^，。？?]{0,6}?(?:还|更)?(低|少|小|高|多|大)"
+)
+
+
+def _is_later(first: str, second: str) -> bool:
+    """Whether the first column a comparison names is the later one (a target, or the larger year)."""
+    if first[:2].isdigit() and second[:2].isdigit():
+        return first > second
+    return first == "目标" or second in ("实际", "现状")
 
 
 def _moves(row: Unit, falling: bool) -> bool:

@@ -246,3 +246,9 @@ def test_which_document_said_it_names_the_document_first(assistant):
     assert reply.short == "《江苏省“十四五”老工业地区和资源型地区振兴发展规划》"
     assert reply.answer.startswith(reply.short + "。原文：") and "200万人" in reply.answer
     assert assistant.ask("“腾笼换鸟”是哪个文件里的说法？").short == "《煤炭行业“十四五”老矿区转型发展指导意见》"
+
+
+def test_rows_whose_target_is_below_their_baseline_in_either_word_order(assistant):
+    expected = "共3项：新增避险安置户数、城镇新增就业人数、修复和新建各类道路里程"
+    assert assistant.ask("表1里有哪些指标的2025年目标值比2020年实际值还低？").short == expected
+    assert assistant.ask("表1中哪些指标2020年实际比2025年目标高？").short == expected
