@@ -17,7 +17,7 @@ from ..records import Citation, Hit, Reply
 from ..search.backend import open_backend
 from ..search.retriever import Retriever
 from ..search.steering import SteeredRetriever
-from . import english, intents
+from . import arithmetic, choices, english, intents
 from .analysis import FRAME_WORDS, Question, analyse
 from .answerability import Checker
 from .composition import Writer, compose, enumeration_of, named_family
@@ -244,7 +244,7 @@ class Assistant:
         hits = self.retriever.search(searched, k=SEARCH_K, doc=scope)
         candidates = self.scorer.candidates(searched, hits, shape, resolution.focus)
         follow_up = bool(history) and resolution.rewritten
-        listed = intents.not_listed(asked, candidates) if asked.intent == "negative" else None
+        listed = choices.not_listed(asked, candidates) if asked.intent == "negative" else None
         if listed is not None:  # its options name places and things on purpose: the list that holds the rest answers
             return self._reply(text, resolution, listed)
         refusal = self.scorer.refusal(resolution.query, shape, candidates) or self.checker.refusal(asked, candidates, follow_up)
@@ -354,7 +354,7 @@ class Assistant:
         family = named_family(resolution.focus or resolution.query, candidates, index) if intent in ("count", "list") else []
         special = None
         if intent == "superlative":
-            special = intents.superlative(asked, candidates, self.scorer)
+            special = choices.superlative(asked, candidates, self.scorer)
         elif intent in ("summary", "count") and not family and _enumerates(candidates[0]):
             special = intents.enumeration(candidates[0], intent)  # "主要有三个方面：一是…；二是…" is the answer
         elif intent == "summary" or (intent == "list" and not family and not _enumerates(candidates[0])):
@@ -364,7 +364,7 @@ class Assistant:
         elif intent == "count":
             special = intents.count(asked, candidates, index, self.scorer, family)
         elif intent == "number" and "分别" in asked.text:
-            special = intents.per_operand(asked, candidates)
+            special = arithmetic.per_operand(asked, candidates)
         elif intent == "locate":
             words = index.tokenizer.content_words(intents.without_locator(resolution.focus or asked.focus))
             special = intents.locate(asked, candidates, {w: self.scorer.idf(w) for w in words if len(w) >= 2})
@@ -372,7 +372,7 @@ class Assistant:
             words = index.tokenizer.content_words(resolution.focus or asked.focus)
             special = intents.measures(asked, candidates, frozenset(w for w in words if len(w) >= 2 and self.scorer.idf(w) >= TOPIC_IDF))
         elif intent in ("sum", "difference"):
-            special = intents.arithmetic(asked, candidates, self.index.tokenizer.places(" ".join(c.sentence for c in candidates[:30])))
+            special = arithmetic.arithmetic(asked, candidates, self.index.tokenizer.places(" ".join(c.sentence for c in candidates[:30])))
         if special is not None:
             return special
         if intent == "reason":
@@ -382,7 +382,7 @@ class Assistant:
             terms = [*quoted, *(w for w in index.tokenizer.content_words(asked.focus or asked.text) if not intents.is_frame(w))]
             candidates = intents.definitions_first(candidates, terms)
         if intent == "time":
-            candidates = intents.with_time_scope(candidates)
+            candidates = choices.with_time_scope(candidates)
         answer, citations = compose(candidates, asked.shape, index, resolution.query, resolution.focus)
         short = intents.direct(asked, answer, citations, self.scorer)
         if _WHICH_DOCUMENT.search(asked.text) and citations:

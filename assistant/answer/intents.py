@@ -1,5 +1,6 @@
 """Intents: answers shaped by what the question asks — a section's points, every qualifying table row,
-a count, a sum or difference with its calculation, one part per document, a direct 是/否 or value.
+a count, one part per document, a direct 是/否 or value (sums and differences: arithmetic.py; the most,
+the option left out and when: choices.py).
 
 Each composer returns a `Composed` answer or None when the question's structure is not there (no
 section, no table, no figures), and the general composer (composition.py) answers instead.
@@ -8,29 +9,21 @@ section, no table, no figures), and the general composer (composition.py) answer
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..corpus.headings import heading_title
 from ..corpus.repair import squeeze
 from ..records import Citation, Kind, Unit
-from .analysis import ATTRIBUTES, Question
+from .analysis import Question
 from .composition import ITEM, Writer, enumeration_of, first_sentences, keyed_to
+from .figures import COLUMN, YEAR_IN, figures, figures_at
 from .question import Candidate, sentences
 
 if TYPE_CHECKING:
     from ..indexing.store import Index
     from .evidence import Scorer
 
-# A figure with its unit: "5.9万人", "92.9平方公里", "≥13000户", "60%".
-_UNIT = r"平方公里|公里|公顷|亩|人|户|套|处|个|家|元|吨|%|座|所|名|台|辆|间|栋|艘|架|场|批|棵"
-# ... or a table cell whose column gives the unit: "补偿资金（万元/年） 2000" is 2000万元
-_FIGURE = re.compile(
-    rf"(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>万|亿)?\s*(?P<unit>{_UNIT})"
-    rf"|[（(](?P<cmag>万|亿)?(?P<cunit>{_UNIT})(?:/[年月日户人个])?[）)]\s*(?P<cnum>\d+(?:\.\d+)?)(?![\d.])"
-)
-_MAGNITUDE = {"": 1.0, "万": 1e4, "亿": 1e8}
 # Words of a table question that name the table or its columns rather than filter its rows.
 COLUMN_WORDS = ("目标", "实际", "数值", "指标", "单位", "年份")
 TABLE_WORDS = frozenset(
@@ -87,28 +80,8 @@ class Composed:
     found: bool = True
 
 
-def _done(short: str, writer: Writer, lead: str = "", separator: str = "") -> Composed:
+def done(short: str, writer: Writer, lead: str = "", separator: str = "") -> Composed:
     return Composed(short, lead + writer.text(separator), tuple(writer.citations))
-
-
-def figures(text: str) -> list[tuple[float, str, str]]:
-    """Every figure of a text: (value in plain units, unit, as printed)."""
-    return [found for _, found in _figures_at(text)]
-
-
-def number(value: float) -> str:
-    """A value as a person writes it: no trailing zeros."""
-    return f"{value:.4f}".rstrip("0").rstrip(".")
-
-
-def amount(value: float, unit: str, magnitude: str) -> str:
-    """A figure with its unit, in 万 or 亿 when the figures it came from all were ("" for plain)."""
-    return f"{number(value / _MAGNITUDE[magnitude])}{magnitude}{unit}"
-
-
-def common_magnitude(printed: list[str]) -> str:
-    """The magnitude (万, 亿) every printed figure carries, else ""."""
-    return next((m for m in ("亿", "万") if all(m in p for p in printed)), "")
 
 
 # -- summary ---------------------------------------------------------------------------------------
@@ -135,11 +108,11 @@ def summarise(question: Question, candidates: list[Candidate], index: Index, sco
     if len(points) == 1:  # a section of one paragraph: its sentences are its points
         for sentence in sentences(points[0].body)[:MAX_POINTS]:
             writer.quote(points[0], sentence)
-        return _done("", writer)
+        return done("", writer)
     for unit in points:
         writer.quote(unit, unit.text if unit.kind == Kind.HEADING else first_sentences(unit))
     title = heading_title(path[-1])
-    return _done(f"{title}共{len(points)}个方面", writer, f"“{title}”包括{len(points)}个方面：")
+    return done(f"{title}共{len(points)}个方面", writer, f"“{title}”包括{len(points)}个方面：")
 
 
 def _section(question: Question, candidates: list[Candidate], index: Index, scorer: Scorer) -> tuple[str, tuple[str, ...]] | None:
@@ -246,7 +219,7 @@ def table_rows(question: Question, candidates: list[Candidate], index: Index, sc
     for row in chosen:
         writer.quote(row, row.body)
     names = "、".join(_row_name(row) for row in chosen)
-    return _done(f"共{len(chosen)}项：{names}", writer, f"符合的指标共{len(chosen)}项：", "\n")
+    return done(f"共{len(chosen)}项：{names}", writer, f"符合的指标共{len(chosen)}项：", "\n")
 
 
 _PERCENT_WORD = re.compile(r"百分比|百分数|百分率")  # what a question calls values given in %
@@ -395,7 +368,7 @@ def enumeration(best: Candidate, intent: str) -> Composed:
     for sentence in listed:
         writer.quote(best.unit, sentence)
     items = len(listed) - (0 if ITEM.match(listed[0]) or "一是" in listed[0] else 1)
-    return _done(f"共{items}个方面" if intent == "count" else "", writer)
+    return done(f"共{items}个方面" if intent == "count" else "", writer)
 
 
 def _structures(question: Question, index: Index, scorer: Scorer, noun: str) -> Composed | None:
@@ -416,7 +389,7 @@ def _structures(question: Question, index: Index, scorer: Scorer, noun: str) -> 
     writer = Writer()
     for unit in units[:MAX_POINTS]:
         writer.quote(unit, unit.text if unit.kind == Kind.HEADING else first_sentences(unit))
-    return _done(f"共{len(units)}个", writer, f"共{len(units)}个：")
+    return done(f"共{len(units)}个", writer, f"共{len(units)}个：")
 
 
 def _enumerated(best: Candidate) -> list[str]:
@@ -437,7 +410,7 @@ def _counted(listed: list, best: Candidate, classifier: str = "项") -> Composed
             writer.quote(item, first_sentences(item))
         else:
             writer.quote(best.unit, item)
-    return _done(f"共{len(listed)}{classifier}", writer, f"共{len(listed)}{classifier}：")
+    return done(f"共{len(listed)}{classifier}", writer, f"共{len(listed)}{classifier}：")
 
 
 def _named_in_clause(candidates: list[Candidate], noun: str) -> Composed | None:
@@ -454,371 +427,8 @@ def _named_in_clause(candidates: list[Candidate], noun: str) -> Composed | None:
             if len(named) >= 2:
                 writer = Writer()
                 writer.quote(candidate.unit, candidate.unit.body)
-                return _done(f"共{len(named)}个", writer, f"共{len(named)}个：")
+                return done(f"共{len(named)}个", writer, f"共{len(named)}个：")
     return None
-
-
-# -- sums and differences --------------------------------------------------------------------------
-
-
-def arithmetic(question: Question, candidates: list[Candidate], places: list[str]) -> Composed | None:
-    """A sum or difference of figures the documents give, with the figures quoted and the calculation shown.
-
-    The things added or compared are the parts of the question around 和、与、及、比 ("贾汪区和沛县…",
-    "村道拓宽比县乡道改造多多少"); each is found in a sentence by the longest run of its words, and
-    its figure is the first in the asked unit after it. Without such parts, a difference takes the
-    two figures of the best sentence that has two (a baseline and a target), and a sum adds the
-    figures of every part of the best clause that names what is counted ("三个示范园区的面积合计").
-    """
-    units = ("%",) if "百分点" in question.text else question.shape.units
-    parts = _operands(question.text)
-    firsts = [True, *[False] * len(parts)]
-    terms = [_figure_for(part, first, candidates, units, question.text) for first, part in zip(firsts, parts, strict=False)]
-    terms = _one_document(terms, parts, firsts, candidates, units, question.text)
-    # a side that is only a year ("2025年比2020年底提高多少") names no thing: each year's figure of the asked one
-    bare_year = any(len(_YEAR_IN.sub("", re.sub(r"[底末初]", "", part))) < 2 for part in parts)
-    if (len(terms) < 2 or not all(terms) or bare_year) and question.intent == "difference" and len(question.years) == 2:
-        terms = _by_years(question, candidates, units)  # "从2020年底到2025年要提高多少": one figure per year
-    if len(terms) < 2 or not all(terms):
-        terms = _pair(candidates, units) if question.intent == "difference" else _listed_terms(question.text, candidates, units)
-    terms = [t for t in terms if t]
-    if len(terms) < 2 or len({unit for _, (_, unit, _), _ in terms}) != 1:
-        return None
-    if question.intent == "difference" and _same_figure(terms[0], terms[1]):
-        terms = _by_columns(question, terms[0][2], units)  # both sides read one figure: the columns they name tell them apart
-        if not terms:
-            return None  # the parts were not told apart, and 0 would be a wrong answer
-    unit = terms[0][1][1]
-    magnitude = common_magnitude([printed for _, (_, _, printed), _ in terms])
-    if question.intent == "difference":
-        (_, first, _), (_, second, _) = terms[0], terms[1]
-        result = abs(first[0] - second[0])
-        shown = f"{max(first, second)[2]} − {min(first, second)[2]}"  # the larger first: "小多少" is a positive number too
-        total = amount(result, "个百分点" if unit == "%" else unit, magnitude)
-    else:
-        shown = " + ".join(printed for _, (_, _, printed), _ in terms)
-        total = amount(sum(value for _, (value, _, _), _ in terms), unit, magnitude)
-    writer = Writer()
-    for sentence, candidate in {c.sentence: c for _, _, c in terms}.items():
-        writer.quote(candidate.unit, sentence)
-    return _done(total, writer, f"{shown} = {total}。依据：")
-
-
-def _one_document(
-    terms: list, parts: list[str], firsts: list[bool], candidates: list[Candidate], units: tuple[str, ...], text: str
-) -> list:
-    """The terms read again from one document when they came from several and that one names every part.
-
-    Figures added or compared belong to one account ("方案中A、B、C三项合计"); a part whose words
-    another document happens to use too is read where its fellows are.
-    """
-    docs = Counter(t[2].unit.doc_id for t in terms if t)
-    if len(docs) < 2:
-        return terms
-    for doc, _ in docs.most_common():
-        own = [c for c in candidates if c.unit.doc_id == doc]
-        again = [_figure_for(part, first, own, units, text) for first, part in zip(firsts, parts, strict=False)]
-        if all(again):
-            return again
-    return terms
-
-
-def _column_terms(text: str, candidates: list[Candidate], units: tuple[str, ...]):
-    """"三个考核断面…合计多少万元": the asked-unit figure of every row of the best row's table, when the rows are as many as stated."""
-    row = next((c for c in candidates[:3] if c.unit.kind == Kind.TABLE_ROW), None)
-    stated = re.search(r"([两三四五六七八九])个", text)
-    if row is None or not stated:
-        return []
-    rows = {c.unit.id: c for c in candidates if c.unit.kind == Kind.TABLE_ROW and c.unit.parent == row.unit.parent}
-    terms = [("", found[0], c) for c in rows.values() for found in [[f for f in figures(c.sentence) if f[1] in units]] if found]
-    return terms if len(terms) == _COUNT_WORDS.index(stated.group(1)) + 2 == len(rows) else []
-
-
-# -- when ---------------------------------------------------------------------------------------------
-
-# A time a sentence gives: a year, a date, a deadline or a period ("到2025年底", "3月25日至4月10日", "十四五期间").
-TIME = re.compile(
-    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬)"
-    r"|[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|末)|年底前|月底前"
-)
-
-
-def with_time_scope(candidates: list[Candidate]) -> list[Candidate]:
-    """A when-question's best sentence with the time that scopes it, when the time opens an earlier clause.
-
-    "到2025年底，A；B；培训养老护理员2000人次。" gives the deadline once for every "；"-clause: a
-    clause without a time of its own is quoted with the clause that opens the list.
-    """
-    if not candidates or TIME.search(candidates[0].sentence):
-        return candidates
-    best = candidates[0]
-    before = sentences(best.unit.body)[: best.order]
-    opener = next((s for s in reversed(before) if TIME.search(s)), None)
-    if opener is None or not all(s.rstrip().endswith(("；", ";", "，")) for s in before[before.index(opener) :]):
-        return candidates
-    scoped = Candidate(best.unit, opener, best.score, best.rank, before.index(opener))
-    return [scoped, best, *candidates[1:]]
-
-
-# -- the most and the least ------------------------------------------------------------------------
-
-# "哪个…最高", "…最大的是哪个": which of several things has the highest or lowest figure
-MOST = re.compile(r"最(高|大|多|长|晚|低|小|少|短|早)")
-SUPERLATIVE_POOL = 20  # best candidates whose sentences are the things compared
-
-
-def superlative(question: Question, candidates: list[Candidate], scorer: Scorer) -> Composed | None:
-    """The thing with the highest (or lowest) figure among the sentences of the best hit and its siblings.
-
-    The things compared are the sentences of the best unit and of the units sharing its parent (the
-    rows of a table, the items of a box, the "；"-clauses of a clause), each by its first figure in the
-    asked unit (any unit when none is asked, never a year); all must be in one unit of measure.
-    """
-    most = MOST.search(question.text)
-    if most is None or not candidates:
-        return None
-    best = candidates[0].unit
-    units = question.shape.units
-    pool = [c.unit for c in candidates[:SUPERLATIVE_POOL] if c.unit == best or (c.unit.doc_id, c.unit.parent) == (best.doc_id, best.parent)]
-    items = []
-    for unit in dict.fromkeys(pool):
-        for sentence in sentences(unit.body):
-            found = [f for f in figures(sentence) if not units or f[1] in units or any(u.endswith(f[1]) for u in units)]
-            if found:
-                items.append((found[0], sentence, unit))
-    if len(items) < 2 or len({unit for (_, unit, _), _, _ in items}) != 1:
-        return None
-    highest = most.group(1) in "高大多长晚"
-    (value, _, printed), sentence, unit = (max if highest else min)(items, key=lambda item: item[0][0])
-    if sum(1 for (v, _, _), _, _ in items if v == value) > 1:
-        return None  # a tie names no one thing
-    writer = Writer()
-    writer.quote(unit, sentence)
-    return _done(printed, writer, f"文件所列各项中，最{most.group(1)}的是：")
-
-
-# -- what a list does not hold --------------------------------------------------------------------
-
-# "A、B、C、D，这几项里哪项不是…禁止的": options the question lists, and the one the text does not
-_OPTIONS = re.compile(r"^(?P<options>[^？?]+?)[，,]?(?:(?:这|以下|下列|上述|其中)[^，,？?]{0,8}|(?:里|中|当中|之中))[，,]?$")
-_NOT_ASKED = re.compile(r"哪(?:项|个|些|一项|一个|种)(?:不是|不属于|不在|没有|未|不)")
-
-
-def not_listed(question: Question, candidates: list[Candidate]) -> Composed | None:
-    """The options a question lists that the best units do not say, quoted with the units that say the rest."""
-    if not _NOT_ASKED.search(question.text):
-        return None
-    head = question.text[: _NOT_ASKED.search(question.text).start()]
-    found = _OPTIONS.search(head)
-    options = [o.strip("“”\" ") for o in re.split(r"[、，,]|以及|和", found.group("options") if found else "") if o.strip()]
-    options = [o for o in options if 2 <= len(o) <= 12]
-    trailing = re.search(r"[：:]([^：:？?]+)[？?]?$", question.text)  # "以下哪个不是…：A、B、C、D？"
-    if len(options) < 3 and trailing:
-        options = [o.strip("“”\" ") for o in re.split(r"[、，,]|以及|和", trailing.group(1)) if 2 <= len(o.strip("“”\" ")) <= 12]
-    if len(options) < 3 or not candidates:
-        return None
-    def said(option: str, text: str) -> bool:  # most of the option's characters in one run ("擅自采砂" in "擅自采砂、取土")
-        return len(_longest_shared(squeeze(option), squeeze(text))) * 3 >= len(squeeze(option)) * 2
-
-    # the list asked about: the best units of one document that each hold two or more of the options
-    pool = [c.unit for c in candidates[:SUPERLATIVE_POOL] if c.unit.doc_id == candidates[0].unit.doc_id]
-    lists = [u for u in dict.fromkeys(pool) if sum(said(o, u.body) for o in options) >= 2]
-    absent = [o for o in options if not any(said(o, u.body) for u in lists)]
-    if not lists or not absent or len(absent) == len(options):
-        return None
-    writer = Writer()
-    for unit in lists:
-        for sentence in sentences(unit.body):
-            if any(said(o, sentence) for o in options if o not in absent):
-                writer.quote(unit, sentence)
-    names = "、".join(f"“{o}”" for o in absent)
-    return _done("、".join(absent), writer, f"{names}不在文件所列之中；文件列出的其余几项是：")
-
-
-def _same_figure(first, second) -> bool:
-    """Two terms that are one figure of one sentence (the same value printed alike, from the same sentence)."""
-    return first[2].sentence == second[2].sentence and first[1] == second[1]
-
-
-def per_operand(question: Question, candidates: list[Candidate]) -> Composed | None:
-    """"X和Y的目标分别是多少？": each thing's figure, from the sentence that names it."""
-    parts = _operands(question.text)
-    if len(parts) < 2 or "分别" not in question.text:
-        return None
-    firsts = [True, *[False] * len(parts)]
-    # the asked unit where the thing has it, else its own ("户数和工业遗产…" asks for 户 and 处)
-    units = question.shape.units
-    terms = [
-        _figure_for(part, first, candidates, units, question.text) or _figure_for(part, first, candidates, (), question.text)
-        for first, part in zip(firsts, parts, strict=False)
-    ]
-    if not all(terms):
-        return None
-    writer = Writer()
-    for sentence, candidate in {c.sentence: c for _, _, c in terms}.items():
-        writer.quote(candidate.unit, sentence)
-    return _done("、".join(printed for _, (_, _, printed), _ in terms), writer)
-
-
-def _operands(text: str, tails: bool = False) -> list[str]:
-    """The parts of a question that name what is added or compared (empty when it names one thing).
-
-    With `tails`, each part keeps what it asks of its thing ("…里程的目标"), which tells apart two
-    columns of one row.
-    """
-    asked = re.split(r"(?:一共|合计|总共|共计|加起来|相差|分别|各)?(?:要|将|需|能)?(?:多|少|高|低|大|小)?(?:多少|几)", text)[0]
-    # "A比B多多少" compares two sides: a 和 inside a side belongs to its name ("修复和新建…里程的目标比实际少")
-    # … and "A与B相差多少" too, when one 与 (跟, 同) parts them: each side may hold a 和 of its own
-    joins = next((j for j in (_THAN, _WITH) if len(j.split(asked)) == 2), _JOINS)
-    # "A和B、C、D四项合计": a count the question states tells the list's 、 from a 和 inside one of its things
-    stated = re.search(r"([两三四五六七八九])(?:项|个|类|处|笔|部分)", asked)
-    if stated and joins is _JOINS and len(re.split(r"、", asked)) == _COUNT_WORDS.index(stated.group(1)) + 2:
-        joins = re.compile(r"、")
-    asked = asked[: stated.start()] + asked[stated.end() :] if stated else asked
-    parts = [p.strip("，,。？? 的") for p in joins.split(asked)]
-    parts = parts if tails else [_ASKED_TAIL.sub("", p) for p in parts]
-    return [p for p in parts if len(p) >= 2] if len(parts) >= 2 else []
-
-
-# The column a side of a comparison names within one row or sentence: a year, or a target against a baseline.
-_COLUMN = re.compile(r"(?:19|20)\d{2}年|目标|实际|现状|基期|预期")
-
-
-def _by_columns(question: Question, candidate: Candidate, units: tuple[str, ...]):
-    """"…的目标比实际少多少": each side's figure from after the column it names, in the one sentence both sides read."""
-    sides = _operands(question.text, tails=True)
-    if len(sides) != 2:
-        return []
-    terms = []
-    for side in sides:
-        named = [m.group(0) for m in _COLUMN.finditer(side) if m.group(0) in candidate.sentence]
-        if not named:
-            return []
-        rest = re.split(r"[。；]", candidate.sentence[candidate.sentence.rfind(named[-1]) :])[0]
-        found = [f for f in figures(rest) if not units or f[1] in units]
-        if not found:
-            return []
-        terms.append((named[-1], found[0], candidate))
-    return [] if _same_figure(*terms) else terms
-
-
-# What joins the things added or compared; the 及 of 涉及 and the 比 of 占比/比重 join nothing.
-_JOINS = re.compile(r"和|与|(?<![涉以普波来危顾触])及|、|跟|同|(?<![占对相之])比(?![重例率])")
-_THAN = re.compile(r"(?<![占对相之])比(?![重例率])")
-_WITH = re.compile(r"与|跟|同")
-_COUNT_WORDS = "两三四五六七八九"  # ... "二" reads as 两
-# What a part asks of the thing it names ("贾汪区…涉及的人数"): the thing is matched in the text without it.
-_ASKED_TAIL = re.compile(r"(?:(?:涉及|包括|拥有|共有)?的?(?:" + "|".join(ATTRIBUTES) + r"|户数|人口|人数|数量|规模|金额))+$")
-
-
-def _shared(text: str, sentence: str) -> int:
-    """The length of the longest run of characters a question and a sentence share (what the operands have in common)."""
-    return len(_longest_shared(text, sentence))
-
-
-def _longest_shared(text: str, sentence: str) -> str:
-    """The longest run of characters of text that occurs in sentence ("示范园区")."""
-    best = ""
-    for start in range(len(text)):
-        size = len(best) + 1
-        while start + size <= len(text) and text[start : start + size] in sentence:
-            best, size = text[start : start + size], size + 1
-    return best
-
-
-def _figure_for(part: str, first: bool, candidates: list[Candidate], units: tuple[str, ...], text: str = ""):
-    """The figure that belongs to one part: after the longest run of its words in a sentence, in the asked unit.
-
-    The first part of "X和Y" ends in what it names ("岚山县2024年"), the later ones begin with it
-    ("2025年合计…"): the run is taken from that end.
-    """
-    best, best_key = None, (False, 0, 0, 0)
-    # the column the question asks the figure for ("2025年目标"); a bare year ("2024年和2025年合计") is a thing added
-    column = re.findall(r"((?:19|20)\d{2})年(?:目标|实际|末|底)", text)[-1:]
-    for order, candidate in enumerate(candidates[:30]):
-        sentence = candidate.sentence
-        runs = [part[i:] for i in range(len(part) - 1)] if first else [part[:i] for i in range(len(part), 1, -1)]
-        run = next((r for r in runs if r in sentence), "")
-        if len(run) < 2:
-            continue
-        for start in [m.start() for m in re.finditer(re.escape(run), sentence)]:
-            rest = re.split(r"[。；]", sentence[start + len(run) :])[0]
-            # "…2025年目标合计多少": the figure of the column the question names, when the sentence has it
-            # a part that is itself a year ("比2020年提高多少") takes its own year's figure, not the named column's
-            at = -1 if _YEAR_IN.search(run) else next((rest.index(f"{y}年") for y in column if f"{y}年" in rest), -1)
-            rest = rest[at:] if at >= 0 else rest
-            found = [f for f in _figures_at(rest) if not units or f[1][1] in units or any(u.endswith(f[1][1]) for u in units)]
-            if found:
-                key = (at >= 0 or not column, len(run), _shared(text, sentence), -found[0][0] - order)
-                if key > best_key:
-                    best, best_key = (run, found[0][1], candidate), key
-    return best
-
-
-_YEAR_IN = re.compile(r"(?:19|20)\d{2}年")
-
-
-def _figures_at(text: str) -> list[tuple[int, tuple[float, str, str]]]:
-    found = []
-    for m in _FIGURE.finditer(text):
-        if m["num"]:
-            found.append((m.start(), (float(m["num"]) * _MAGNITUDE[m["mag"] or ""], m["unit"], m.group(0))))
-        else:  # the value of a column that gives its unit, printed as a person would write it
-            magnitude = m["cmag"] or ""
-            found.append((m.start("cnum"), (float(m["cnum"]) * _MAGNITUDE[magnitude], m["cunit"], f"{m['cnum']}{magnitude}{m['cunit']}")))
-    return found
-
-
-def _by_years(question: Question, candidates: list[Candidate], units: tuple[str, ...]):
-    """The asked quantity in each of the question's two years, each from a sentence that names the year."""
-    terms = []
-    for year in sorted(question.years):
-        best, best_key = None, (0, 0)
-        for order, candidate in enumerate(candidates[:30]):
-            sentence = candidate.sentence
-            if f"{year}年" not in sentence:
-                continue
-            run = _longest_shared(re.sub(r"\d{4}年底?", "", question.text), sentence)
-            if len(run) < 3:
-                continue
-            rest = re.split(r"[。；]", sentence[sentence.find(run) + len(run) :])[0]
-            # a row gives every year's figure after its name ("2020年实际 2.8%，2025年目标 3.3%"): the year's own
-            rest = rest[rest.find(f"{year}年") :] if f"{year}年" in rest else rest
-            found = [f for f in figures(rest) if not units or f[1] in units]
-            if found and (len(run), -order) > best_key:
-                best, best_key = (year, found[0], candidate), (len(run), -order)
-        terms.append(best)
-    return terms if all(terms) else []
-
-
-def _pair(candidates: list[Candidate], units: tuple[str, ...]):
-    """Two figures of the same unit in the best sentence that has them (a row's baseline and target)."""
-    for candidate in candidates[:5]:
-        found = [f for f in figures(candidate.sentence) if not units or f[1] in units]  # never a figure of another unit
-        same = [f for f in found if f[1] == found[0][1]] if found else []
-        if len(same) >= 2:
-            return [("", same[0], candidate), ("", same[-1], candidate)]
-    return []
-
-
-def _listed_terms(text: str, candidates: list[Candidate], units: tuple[str, ...]):
-    """Every figure in the asked unit of the parts of the best clause that name what the question adds up."""
-    named = re.search(r"(?:几|两|三|四|五|六|七|八|九|十|\d+)个([\u4e00-\u9fff]{2,12}?)的", text)
-    if not units:
-        return []
-    if not named:  # "各项目一共安置多少户": every figure in the asked unit of the best sentence that lists several
-        for candidate in candidates[:3]:
-            found = [f for f in figures(candidate.sentence) if f[1] in units]
-            if len(found) >= 2:
-                return [("", f, candidate) for f in found]
-        return _column_terms(text, candidates, units)
-    for candidate in candidates[:8]:
-        parts = [p for p in re.split(r"[。；]", candidate.unit.body) if named.group(1) in p]
-        found = [(p, next((f for f in figures(p) if f[1] in units), None)) for p in parts]
-        terms = [("", f, Candidate(candidate.unit, p, candidate.score, candidate.rank, 0)) for p, f in found if f]
-        if len(terms) >= 2:
-            return terms
-    return []
 
 
 # -- comparisons -----------------------------------------------------------------------------------
@@ -938,7 +548,7 @@ def locate(question: Question, candidates: list[Candidate], words: dict[str, flo
         return None
     parts = _parts(ranked[0].unit)
     short = max(reversed(parts), key=covered) if top else parts[-1]
-    return _done(short, writer, separator="\n")
+    return done(short, writer, separator="\n")
 
 
 MAX_MEASURES = 5  # sentences of one clause quoted for "如何…": its measures, in order
@@ -965,7 +575,7 @@ def measures(question: Question, candidates: list[Candidate], words: frozenset[s
     writer = Writer()
     for piece in chosen:
         writer.quote(unit, piece)
-    return _done("", writer)
+    return done("", writer)
 
 
 # -- direct answers --------------------------------------------------------------------------------
@@ -1024,11 +634,11 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
     if question.wants_number:
         fitting = [
             (at, printed)
-            for at, (_, unit, printed) in _figures_at(plain)
+            for at, (_, unit, printed) in figures_at(plain)
             if not question.shape.units or unit in question.shape.units or any(u.endswith(unit) for u in question.shape.units)
         ]
         # a figure the question states itself ("从18万套增加到多少") is what it starts from, not what it asks
-        stated = {printed for _, (_, _, printed) in _figures_at(question.text)}
+        stated = {printed for _, (_, _, printed) in figures_at(question.text)}
         fitting = [(at, printed) for at, printed in fitting if printed not in stated] or fitting
         # "2025年的目标是多少" of "2020年实际 45.2%，2025年目标 50.5%": the figure right after the asked year
         for year in question.years:
@@ -1037,7 +647,7 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
                 if after:
                     return after[0]
         # "…的目标是多少" of the same row: the figure right after the one column the question names
-        columns = {m.group(0) for m in _COLUMN.finditer(question.text) if not _YEAR_IN.fullmatch(m.group(0))}
+        columns = {m.group(0) for m in COLUMN.finditer(question.text) if not YEAR_IN.fullmatch(m.group(0))}
         for column in columns if len(columns) == 1 else ():
             for mention in re.finditer(column, plain):
                 after = [printed for at, printed in fitting if 0 <= at - mention.end() <= YEAR_REACH]
