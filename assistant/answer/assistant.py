@@ -445,6 +445,18 @@ class Assistant:
                 found[d.id] += self.scorer.candidates(searched, own, FACT)
         # with many documents and none named, only those that speak to the topic are compared
         titles = {d.id: d.short or d.title for d in documents}
+        facets = intents.topic_facets(asked_text)
+        if facets and len(documents) <= MAX_SILENT:
+            # "人才和就业": each document on each facet, so a document that speaks of one of them is not silent
+            for d in documents:
+                found[d.id] = []
+                for facet in facets:
+                    facet_words = {w: self.scorer.idf(w) for w in self.index.tokenizer.content_words(facet) if not intents.is_frame(w)}
+                    own = self.scorer.candidates(facet, self.retriever.search(facet, k=SEARCH_K, doc=d.id), FACT)
+                    found[d.id] += [c for c in own if intents.speaks_of(c, facet_words)][:1]
+            composed = intents.per_document(found, titles, {}, silent=True, each=True)
+            if composed.found:
+                return self._reply(text, resolution, composed)
         composed = intents.per_document(found, titles, words, silent=len(self.index.documents) <= MAX_SILENT or len(named) >= 2)
         if not composed.found and (parties or (overall and overall[0].score >= STRONG_MATCH)):
             # (each side's document was chosen for the topic: its best sentences are its part)

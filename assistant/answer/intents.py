@@ -58,6 +58,7 @@ SECTION_BAR = 0.3  # share of the question's focus weight a heading title must c
 RANK_STEP = 0.01  # between headings whose titles cover the question alike, the one above the better hit wins
 UNRANKED = 25  # the rank given to a heading none of whose units was retrieved
 COMPARE_BAR = 0.3  # a document's best sentence must score this to count as addressing a compared topic
+MAX_FACET = 6  # characters of one facet of a compared topic ("人才", "金融支持")
 TOPIC_SHARE = 0.34  # ... and hold this share of the topic's words (by weight; one word of a two-word "或" topic)
 _COMPARE_FRAME = re.compile(
     r"这?两(?:份|个|部)(?:文件|规划|意见)?|两者|二者|双方|分别|各自|各有|都|对比|比较|异同|有何|不同|相同|怎么说|说了什么|有什么|哪些|"
@@ -452,7 +453,22 @@ def comparison_topic(text: str) -> str:
     return re.sub(r"\s+", " ", _COMPARE_FRAME.sub(" ", text)).strip() or text
 
 
-def per_document(found: dict[str, list[Candidate]], titles: dict[str, str], topic: dict[str, float], silent: bool = True) -> Composed:
+def topic_facets(text: str) -> list[str]:
+    """The facets of "在X和Y方面" ("人才和就业" → 人才, 就业), each a short noun; [] when the question names none.
+
+    Only a topic the question frames as 方面/领域 is split: elsewhere a 和 may be part of one thing's
+    name ("中央和省级资金") or join the sides compared.
+    """
+    about = _ABOUT.search(text)
+    if not about:
+        return []
+    facets = [f.strip() for f in re.split(r"和|与|及|以及|、", about.group(1)) if f.strip()]
+    return facets if len(facets) >= 2 and all(2 <= len(f) <= MAX_FACET for f in facets) else []
+
+
+def per_document(
+    found: dict[str, list[Candidate]], titles: dict[str, str], topic: dict[str, float], silent: bool = True, each: bool = False
+) -> Composed:
     """One part per document in index order, best sentences quoted; a silent document says so.
 
     A sentence speaks to the topic when it scores COMPARE_BAR and it or its headings contain at least
@@ -467,6 +483,8 @@ def per_document(found: dict[str, list[Candidate]], titles: dict[str, str], topi
             silent.append(titles[doc_id])
             continue
         picked = [good[0], *[c for c in good[1:2] if c.unit.id != good[0].unit.id and c.score >= 0.85 * good[0].score]]
+        if each:  # one sentence per facet of the topic, each found for its facet
+            picked = list({c.sentence: c for c in good}.values())
         start = len(writer.parts)
         for candidate in picked:
             writer.quote(candidate.unit, candidate.sentence)

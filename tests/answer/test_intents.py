@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from assistant.answer import intents
 from assistant.answer.analysis import intent_of
 from assistant.answer.intents import counted_noun, figures
 
@@ -252,3 +253,12 @@ def test_rows_whose_target_is_below_their_baseline_in_either_word_order(assistan
     expected = "共3项：新增避险安置户数、城镇新增就业人数、修复和新建各类道路里程"
     assert assistant.ask("表1里有哪些指标的2025年目标值比2020年实际值还低？").short == expected
     assert assistant.ask("表1中哪些指标2020年实际比2025年目标高？").short == expected
+
+
+def test_a_comparison_of_two_facets_quotes_each_document_on_each(assistant):
+    # the 江苏 plan says nothing of 人才 but speaks of 就业: it is not silent
+    reply = assistant.ask("两份文件在人才和就业方面分别提出了什么？")
+    assert reply.short == "两份文件都有涉及"
+    assert "领军人才" in reply.answer and {c.unit.doc_id for c in reply.citations} == {"coal", "jiangsu"}
+    assert intents.topic_facets("青川和岚山的老旧小区改造标准一样吗？") == []  # a 和 between sides is no facet
+    assert intents.topic_facets("两份文件在人才和就业方面分别提出了什么？") == ["人才", "就业"]
