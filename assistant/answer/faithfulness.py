@@ -134,6 +134,9 @@ DIRECTIONS = (
     ("放宽", "收紧"),
     ("加快", "延缓"),
     ("提前", "推迟"),
+    ("加大", "压缩"),
+    ("扩大", "压缩"),
+    ("上移", "下移"),
 )
 ANTONYMS = DIRECTIONS  # the name the first version of the check exported
 # Pairs of opposites that are ordinary words too (城市 may be a model's word for 城镇): only a
@@ -200,6 +203,7 @@ COPY_SHARE = 0.6
 # Words a model swaps for one another without changing what is said (推进/推动, 加快/加速): each
 # counts as the other for the content words and for a direction word the citation never uses.
 SYNONYMS = (
+    ("每天", "每日"),
     ("推进", "推动", "促进"),
     ("加快", "加速"),
     ("提高", "提升"),
@@ -235,8 +239,14 @@ SYNONYMS = (
 # Bounds a figure carries, written before it (不少于60%) or after it (60%以上, 400多家, 3月31日前).
 # A lower bound where the cited text gives the same figure an upper one, or the reverse, is a reversal.
 BOUNDS = {
-    ("lower", "before"): ("不少于", "不低于", "至少", "超过", "高于", "多于", "大于", "逾", "最低", "突破"),
-    ("upper", "before"): ("不超过", "不高于", "不多于", "不大于", "不足", "不到", "低于", "少于", "小于", "最多", "至多", "最高", "近"),
+    ("lower", "before"): (
+        "不得少于", "不得低于", "不能少于", "不能低于", "不应少于", "不应低于", "不可低于", "不少于", "不低于", "至少", "超过",
+        "高于", "多于", "大于", "逾", "最低", "突破",
+    ),
+    ("upper", "before"): (
+        "不得超过", "不得高于", "不能超过", "不能高于", "不应超过", "不应高于", "不可超过", "不超过", "不高于", "不多于",
+        "不大于", "不足", "不到", "低于", "少于", "小于", "最多", "至多", "最高", "近",
+    ),
     ("lower", "after"): ("以上", "以后", "之后", "后", "起", "以来", "多", "余"),
     ("upper", "after"): ("以下", "以内", "前", "以前", "之前"),
 }
@@ -341,6 +351,21 @@ _COMMON_BEFORE = {
 }
 # Characters that end a name rather than begin one (县水利局和县… is not a place 局和县).
 _NOT_IN_NAMES = set("和与及或的在对向从为将把由等并是到省市县区乡镇村局厅委办室级个几多每各全本该零〇一二两三四五六七八九十百千")
+# A named water or region (岚湖湿地, 青川河), a part of a province by direction (北部山区), an authority by
+# its field (林业主管部门): each must be in the cited text as written, unless its two characters are a
+# common modifier (自然湿地, 重要湿地, 有关主管部门).
+_NAMED_FEATURE = re.compile(r"([\u4e00-\u9fff]{2})(?:湿地|湖|水库|流域|山区|丘陵)")
+_REGION = re.compile(r"[东西南北中]部(?:山区|丘陵|地区|平原|沿海)?")
+_AUTHORITY = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:行政)?主管部门")
+_COMMON_FEATURE = {
+    "自然", "重要", "国家", "省级", "市级", "县级", "城市", "农村", "主要", "其他", "各类", "一般", "重点", "上游", "下游",
+    "沿线", "周边", "有关", "相关", "行业", "各级", "本级", "同级", "管理", "所在", "干旱", "易发", "丘陵", "山区", "地区",
+    # verbs a water follows in a task ("检查水库", "治理河湖"), not names
+    "检查", "治理", "建设", "保护", "修复", "恢复", "开发", "利用", "整治", "新建", "改造", "加固", "清理", "巡查",
+}
+# A target told as done: 已达到 where the cited sentence says 到2027年…达到 (a plan's aim, not a fact).
+_DONE = re.compile(r"已经?(?:达到|达|完成|实现|建成|超过|覆盖)")
+_FUTURE = re.compile(r"到\s*\d{4}\s*年|力争|将要|计划|目标|预计")
 _LEVEL = re.compile(r"国家级|省部级|[省市县区乡镇村]级")
 _PERIODS = re.compile(r"每(?:半年|年|季度|季|月|旬|周|日|天)")
 _PERIOD = re.compile(r"[十][一二三四五六七八九]五")
@@ -556,10 +581,25 @@ def _places(text: str) -> set[str]:
     return {place for place in PLACES if place in text} | {n for n in _names(text, _NAMED_PLACE) if is_noun(n[:2])}
 
 
+def _features(text: str) -> set[str]:
+    """Named waters, regions and authorities: 岚湖湿地, 东部丘陵, 林业主管部门 (a model swaps one for another)."""
+    from ..indexing.tokenizer import is_noun
+
+    named = {
+        m.group(0)
+        for m in _NAMED_FEATURE.finditer(text)
+        if m.group(1) not in _COMMON_FEATURE and not set(m.group(1)) & _NOT_IN_NAMES and is_noun(m.group(1))
+    }
+    named |= {m.group(0) for m in _REGION.finditer(text)}
+    named |= {m.group(0) for m in _AUTHORITY.finditer(text) if m.group(1) not in _COMMON_FEATURE}
+    return named
+
+
 def facts(text: str) -> set[str]:
     """Figures with their units, plan periods, places and named subjects: what must be found as written."""
     plain = _plain(text)
     found = {m.group(0) for m in _FIGURE.finditer(plain)} | set(_PERIOD.findall(plain)) | _bodies(plain) | _places(plain)
+    found |= _features(plain)
     found |= {w for w in _tokenizer().words(plain) if w in _named_terms()}
     return found
 
@@ -687,7 +727,7 @@ def _slots(text: str, numerals: bool = False) -> dict[str, set[str]]:
     found["body"] = _bodies(text)
     found["place"] = _places(text)
     found["level"] = set(_LEVEL.findall(text))
-    found["period"] = set(_PERIODS.findall(text))
+    found["period"] = {p.replace("每天", "每日") for p in _PERIODS.findall(text)}  # 每天 and 每日 are one period
     return {kind: values for kind, values in found.items() if values}
 
 
@@ -720,8 +760,12 @@ def _holding(pieces: list[str]) -> list[str]:
     return found
 
 
-def _swapped(clause: str, segments: list[str], holding: list[str]) -> str:
-    """A value of the clause swapped for another of the same kind in the cited clause it copies ("" when none)."""
+def _swapped(clause: str, segments: list[str], holding: list[str], headings: str = "") -> str:
+    """A value of the clause swapped for another of the same kind in the cited clause it copies ("" when none).
+
+    A place or body the cited unit's title or headings name (the document's 鹤溪市) is the clause's
+    subject, not a swap.
+    """
     own = _slots(clause)
     for part in _clauses(clause, _SEGMENT):
         grams = _digitless(part)
@@ -735,7 +779,7 @@ def _swapped(clause: str, segments: list[str], holding: list[str]) -> str:
         for kind, values in _slots(part).items():
             others = [v for v in theirs.get(kind, ()) if not _has(v, mine, kind)]
             for value in sorted(values):
-                if _has(value, theirs, kind) or not others:
+                if _has(value, theirs, kind) or not others or (kind in ("place", "body") and value in headings):
                     continue
                 holders = [s for s in holding if _has(value, _slots(s, True), kind) and not _conflicts(_slots(part), _slots(s, True))]
                 if all(_elsewhere(grams, _digitless(best), _digitless(s), best_overlap) for s in holders):
@@ -983,6 +1027,16 @@ def _uncovered(words: list[str], text: str) -> list[str]:
     return [w for w in words if not _covered(w, text)]
 
 
+def as_cited(sentence: str, headings: str) -> str:
+    """The sentence's facts as the citation writes them: a document named by its title (《…“十四五”…》) carries no
+    facts of its own, and a fraction written 2/3 is 三分之二."""
+    sentence = re.sub(r"《([^》]+)》", lambda m: "" if m.group(1) in headings else m.group(0), sentence)
+    return re.sub(r"(?<![\d.])([1-9])\s*/\s*([1-9]|10)(?![\d.])", lambda m: f"{_CN[int(m[2])]}分之{_CN[int(m[1])]}", sentence)
+
+
+_CN = "零一二三四五六七八九十"
+
+
 def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
     """Checks a generated sentence (markers removed) against the texts of the units it cites.
 
@@ -1006,7 +1060,7 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
     # the full sentences (to 。) around the chosen pieces: a subject before a ； carries over
     sentences = [s for text in cited for s in split_sentences(text, stops=SENTENCE_STOPS) if any(c in s for c in chosen)]
     around = "".join(sentences) + headings
-    for fact in sorted(facts(sentence)):
+    for fact in sorted(facts(as_cited(sentence, headings))):
         figure = bool(_FIGURE.fullmatch(fact) or _PERIOD.fullmatch(fact))
         if not (_occurs(fact, aligned) or _occurs(fact, arabic(aligned))) if figure else fact not in around:
             return Verdict(False, f"not in the cited sentence: {fact}")
@@ -1016,6 +1070,8 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
     misbound = _context_misbound(sentence, [p for s in sentences for p in _pieces(s)])
     if misbound:
         return Verdict(False, f"figure of another case: {misbound}")
+    if _DONE.search(sentence) and not _DONE.search(around) and _FUTURE.search(around):
+        return Verdict(False, "a target told as done")
     bound = _bound_reversed(sentence, arabic(aligned))
     if bound:
         return Verdict(False, f"bound reversed: {bound}")
@@ -1032,7 +1088,7 @@ def judge(sentence: str, cited: list[str], headings: str = "") -> Verdict:
         checks = (
             ("scope word not in the cited clause", _scope_added(clause, source, aligned)),
             ("modality differs", _modality_reversed(clause, source, around)),
-            ("swapped within the citation", _swapped(clause, segments, holding)),
+            ("swapped within the citation", _swapped(clause, segments, holding, headings)),
             ("words moved across", _crossed(clause, single, " ".join([*cited, headings]))),
             ("word replaced", _replaced(clause, source, " ".join(cited))),
         )

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..records import Citation, Reply, Unit
-from .faithfulness import arabic, judge
+from .faithfulness import arabic, as_cited, judge
 from .question import sentences, split_sentences
 
 if TYPE_CHECKING:
@@ -187,7 +187,8 @@ def check_sentences(text: str, units: list[Unit]) -> tuple[list[tuple[str, list[
         cited = [grams[m - 1] for m in markers]
         parts_ok = len(cited) == 1 or all(_unique_share(own, cited, i) >= PART_SUPPORT for i in range(len(cited)))
         # the units' numerals count as digits (a model writes 两年 as 2年), the sentence's as written
-        numbers_ok = _numbers(plain) <= set().union(*(_numbers(arabic(supports[m - 1])) | _scaled(supports[m - 1]) for m in markers))
+        supported = set().union(*(_numbers(arabic(supports[m - 1])) | _scaled(supports[m - 1]) for m in markers))
+        numbers_ok = _numbers(as_cited(plain, "")) <= supported  # (a fraction 2/3 is the cited 三分之二)
         if _share(own, union) >= SUPPORT and parts_ok and numbers_ok and _faithful(plain, [units[m - 1] for m in markers]):
             kept.append((plain, markers))
         else:
