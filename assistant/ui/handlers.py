@@ -6,10 +6,14 @@ without a browser; every error becomes one Chinese sentence, never a traceback.
 
 from __future__ import annotations
 
+import atexit
 import hmac
 import logging
+import shutil
 import tempfile
+import time
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from ..answer.assistant import Assistant
@@ -220,6 +224,29 @@ def is_admin(admin: tuple[str, str] | None, user: object, password: object) -> b
     return hmac.compare_digest(password.encode(), admin[1].encode()) and same_user
 
 
+DOWNLOAD_AGE = 3600  # seconds a folder of files offered for download is kept
+
+
+def download_folder(prefix: str) -> Path:
+    """A new folder for files offered for download, under this process's one download root.
+
+    Folders older than DOWNLOAD_AGE are removed when a new one is made (the browser has fetched them by
+    then), and the root goes when the process ends, so briefings and exports do not pile up in /tmp.
+    """
+    root = _download_root()
+    for old in root.iterdir():
+        if old.is_dir() and time.time() - old.stat().st_mtime > DOWNLOAD_AGE:
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=root))
+
+
+@lru_cache(maxsize=1)
+def _download_root() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="assistant-downloads-"))
+    atexit.register(shutil.rmtree, root, True)
+    return root
+
+
 def export(db: Path, fmt: str, admin: tuple[str, str] | None = None, user: str = "", password: str = "") -> tuple[str | None, str]:
     """Exports the feedback to a new temporary file for download; returns (path or None, status sentence).
 
@@ -228,7 +255,7 @@ def export(db: Path, fmt: str, admin: tuple[str, str] | None = None, user: str =
     if not is_admin(admin, user, password):
         return None, "账号或密码不对，请输入管理员账号和密码（ASSISTANT_ADMIN）后再导出。"
     fmt = fmt if fmt in ("csv", "jsonl") else "csv"
-    target = Path(tempfile.mkdtemp(prefix="feedback-")) / f"feedback.{fmt}"
+    target = download_folder("feedback-") / f"feedback.{fmt}"
     try:
         count = export_feedback(db, target, fmt)
     except Exception as error:
@@ -244,7 +271,7 @@ def brief(assistant: Assistant, topic: str, choice: str | None) -> tuple[str, li
     if not (topic or "").strip():
         return "请先输入一个主题（例如：采煤沉陷区综合治理），再点击“生成简报”。", None
     try:
-        markdown, md_path, docx_path = briefing_files(assistant, topic or "", doc, Path(tempfile.mkdtemp(prefix="briefing-")))
+        markdown, md_path, docx_path = briefing_files(assistant, topic or "", doc, download_folder("briefing-"))
     except Exception as error:
         return f"无法生成简报：{chinese_error(error)}", None
     return markdown, [str(md_path), str(docx_path)]

@@ -276,3 +276,23 @@ def test_a_database_from_before_keys_gets_the_column(tmp_path):
         connection.execute("INSERT INTO feedback VALUES (1, '2026-01-01T00:00:00+00:00', 'up', '问', '问', '答', 1, '[]', '', '')")
     record(db, _item(2))
     assert [(f.id, f.key) for f in read_feedback(db)] == [(1, ""), (2, "")]
+
+
+def test_download_folders_share_one_root_and_old_ones_are_removed():
+    """Briefings and exports written for download do not pile up in /tmp (issue 20, finding 7)."""
+    import os
+    import subprocess
+    import sys
+
+    from assistant.ui import handlers
+
+    first = handlers.download_folder("briefing-")
+    second = handlers.download_folder("feedback-")
+    assert first.parent == second.parent and first.parent.name.startswith("assistant-downloads-")
+    os.utime(first, (0, 0))  # older than DOWNLOAD_AGE
+    handlers.download_folder("briefing-")
+    assert not first.exists() and second.exists()
+    # the root itself goes when the process ends
+    code = "from assistant.ui import handlers; print(handlers.download_folder('briefing-').parent)"
+    root = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert root and not os.path.exists(root)
