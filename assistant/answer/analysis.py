@@ -26,7 +26,7 @@ Intent = Literal[
 ]
 
 _COUNTED = (
-    r"(?<!哪)几(?:个(?!百分点)|项|条|类|大|部分|处|座|家|所|种|批)|多少项|多少条|多少类|"
+    r"(?<!哪)几(?:个(?!百分点)|项|条|类|大|部分|处|座|家|所|种|批|章|节)|多少项|多少条|多少类|多少章|"
     r"多少个(?:指标|方面|项目|任务|原则|地区|城市|区县|县区|部分|重点|类别|领域|园区|专栏|章|节)"
 )
 _DIFFERENCE = (
@@ -83,7 +83,7 @@ ATTRIBUTES = (
 )  # fmt: skip
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"[“\"]?(十[一二三四五六七八九]五)[”\"]?")
-_POINTER = re.compile(r"第[一二三四五六七八九十百\d]+[章节条]|专栏\s*\d+|表\s*\d+")
+_POINTER = re.compile(r"第[一二三四五六七八九十百\d]+(?:[章节条]|部分)|专栏\s*\d+|表\s*\d+")
 _STRUCTURAL = re.compile(r"第\s*\d+\s*[项条章节款]|(?:表|专栏|图)\s*\d+")
 _NUMBER_IN_QUESTION = re.compile(r"\d+(?:\.\d+)?\s*(?:%|个百分点|万|亿)?")
 # A false premise shows as a reversal the question takes for granted ("为什么取消了…").

@@ -247,6 +247,9 @@ class Assistant:
         listed = choices.not_listed(asked, candidates) if asked.intent == "negative" else None
         if listed is not None:  # its options name places and things on purpose: the list that holds the rest answers
             return self._reply(text, resolution, listed)
+        pointed = intents.summarise(asked, candidates, self.index, self.scorer) if asked.intent == "summary" and asked.pointers else None
+        if pointed is not None:  # "第四部分讲的是什么": the section it points at answers, whatever its words score
+            return self._reply(text, resolution, pointed)
         refusal = self.scorer.refusal(resolution.query, shape, candidates) or self.checker.refusal(asked, candidates, follow_up)
         if refusal is not None and refusal.detail and asked.intent == "yesno" and candidates and candidates[0].score >= SAID_SCORE:
             # "规划期是到2030年吗？": the year is not the documents', so the answer is 否, with what they do say

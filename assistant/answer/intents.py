@@ -131,6 +131,9 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
         return min(nested, key=lambda p: len(p[1]))
     for pointer in question.pointers:
         named = sorted((p for p in paths if squeeze(p[1][-1]).startswith(pointer)), key=lambda p: len(p[1]))
+        # "第四部分" (or 第四章) of a document whose parts are headed "四、…"
+        part = re.fullmatch(r"第([一二三四五六七八九十]+)(?:部分|章)", pointer)
+        named = named or [p for p in paths if part and len(p[1]) == 1 and squeeze(p[1][0]).startswith(part.group(1) + "、")]
         if named:
             return named[0]
     # "保障措施" asks for the 保障 section: generic head nouns say what kind of answer, not which section
@@ -377,7 +380,17 @@ def _structures(question: Question, index: Index, scorer: Scorer, noun: str) -> 
     docs = question.docs or tuple(d.id for d in index.documents)
     if len(docs) != 1:
         return None
-    if noun in STRUCTURES or noun.endswith(tuple(STRUCTURES)):
+    bare = re.search(r"(?:几|多少)个?(章|节|部分)", question.text)  # "一共有几章", "分为几个部分"
+    counted = "个"
+    if bare and noun in ("", bare.group(1)):
+        kind = bare.group(1)
+        counted = "个部分" if kind == "部分" else kind
+        pattern = STRUCTURES.get(kind, r"^[一二三四五六七八九十]+、")
+        units = [u for u in scorer.by_document.get(docs[0], ()) if u.kind == Kind.HEADING and re.match(pattern, u.text)]
+        if kind == "部分" or not units:  # a document headed "一、…二、…" has parts where another has chapters
+            own = scorer.by_document.get(docs[0], ())
+            units = [u for u in own if u.kind == Kind.HEADING and not u.path and re.match(r"^[一二三四五六七八九十]+、", u.text)]
+    elif noun in STRUCTURES or noun.endswith(tuple(STRUCTURES)):
         kind = next(k for k in STRUCTURES if noun.endswith(k))
         units = [u for u in scorer.by_document.get(docs[0], ()) if u.kind == Kind.HEADING and re.match(STRUCTURES[kind], u.text)]
     elif re.search(r"(?:几|多少)条", question.text) and (not noun or _DOCUMENT_KIND.search(noun)):
@@ -385,12 +398,15 @@ def _structures(question: Question, index: Index, scorer: Scorer, noun: str) -> 
         units = [u for u in scorer.by_document.get(docs[0], ()) if re.match(r"^第[一二三四五六七八九十百\d]+条", u.label)]
     else:
         return None
+    # "第三章有几节": only those under the chapter the question points at
+    within = [p for p in question.pointers if re.fullmatch(r"第[一二三四五六七八九十\d]+章", p)]
+    units = [u for u in units if not within or any(squeeze(h).startswith(within[0]) for h in u.path)]
     if not units:
         return None
     writer = Writer()
     for unit in units[:MAX_POINTS]:
         writer.quote(unit, unit.text if unit.kind == Kind.HEADING else first_sentences(unit))
-    return done(f"共{len(units)}个", writer, f"共{len(units)}个：")
+    return done(f"共{len(units)}{counted}", writer, f"共{len(units)}{counted}：")
 
 
 def _enumerated(best: Candidate) -> list[str]:

@@ -262,3 +262,16 @@ def test_a_comparison_of_two_facets_quotes_each_document_on_each(assistant):
     assert "领军人才" in reply.answer and {c.unit.doc_id for c in reply.citations} == {"coal", "jiangsu"}
     assert intents.topic_facets("青川和岚山的老旧小区改造标准一样吗？") == []  # a 和 between sides is no facet
     assert intents.topic_facets("两份文件在人才和就业方面分别提出了什么？") == ["人才", "就业"]
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("江苏规划一共有几章？", "共5章"),
+        ("江苏规划第三章有几节？", "共3节"),  # only the sections of the chapter pointed at
+        ("指导意见分为几个部分？", "共4个部分"),  # a document headed 一、二、… has parts, not chapters
+        ("指导意见第四部分讲的是什么？", "保障措施共4个方面"),  # 第四部分 is the part headed 四、
+    ],
+)
+def test_the_documents_own_structure_is_counted_and_pointed_at(assistant, question, short):
+    assert assistant.ask(question).short == short
