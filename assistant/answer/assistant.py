@@ -355,7 +355,9 @@ class Assistant:
         """The answer by intent; the general composer when the intent's structure is not in the evidence."""
         intent, index = asked.intent, self.index
         family = named_family(resolution.focus or resolution.query, candidates, index) if intent in ("count", "list") else []
-        special = None
+        special = intents.pointed_article(asked, candidates, self.scorer) if intent in ("fact", "list", "summary", "method") else None
+        if special is not None:
+            return special
         if intent == "superlative":
             special = choices.superlative(asked, candidates, self.scorer)
         elif intent in ("summary", "count") and not family and _enumerates(candidates[0]):

@@ -164,6 +164,22 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
     return best
 
 
+def pointed_article(question: Question, candidates: list[Candidate], scorer: Scorer) -> Composed | None:
+    """"第八条规定了什么？": the whole article the question points at, every sentence of it quoted (its list items too)."""
+    pointer = next((p for p in question.pointers if re.fullmatch(r"第[一二三四五六七八九十百\d]+条", p)), None)
+    if pointer is None or question.wants_number:
+        return None
+    docs = question.docs or tuple(dict.fromkeys(c.unit.doc_id for c in candidates[:1]))
+    named = re.compile(rf"{pointer}(?![一二三四五六七八九十百\d])")
+    unit = next((u for d in docs for u in scorer.by_document.get(d, ()) if named.match(squeeze(u.label))), None)
+    if unit is None:
+        return None
+    writer = Writer()
+    for sentence in sentences(unit.body)[:MAX_POINTS]:
+        writer.quote(unit, sentence)
+    return done("", writer)
+
+
 def _holds_pointers(path: tuple[str, ...], pointers: tuple[str, ...]) -> bool:
     """True when the path's headings start with the pointers in order, the last heading with the last pointer."""
     at = 0
@@ -396,6 +412,7 @@ def _structures(question: Question, index: Index, scorer: Scorer, noun: str) -> 
     elif re.search(r"(?:几|多少)条", question.text) and (not noun or _DOCUMENT_KIND.search(noun)):
         # "这部办法一共有多少条": the document's articles (第X条)
         units = [u for u in scorer.by_document.get(docs[0], ()) if re.match(r"^第[一二三四五六七八九十百\d]+条", u.label)]
+        counted = "条"
     else:
         return None
     # "第三章有几节": only those under the chapter the question points at

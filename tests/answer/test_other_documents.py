@@ -97,3 +97,11 @@ def test_a_when_question_quotes_the_time_that_opens_the_clause_list(other):
     reply = other.ask("青川市培训养老护理员两千人次，要在什么时候前完成？")
     assert reply.answer.startswith("到2025年底，") and "培训养老护理员2000人次。" in reply.answer
     assert len(reply.citations) == 1  # one unit, quoted twice
+
+
+@pytest.mark.slow
+def test_a_regulation_s_articles_are_counted_and_one_is_quoted_whole(other):
+    assert other.ask("鹤溪市湿地保护条例一共有多少条？").short == "共15条"
+    article = other.ask("湿地保护条例第八条规定了什么？")
+    assert article.answer.startswith("第八条禁止下列破坏湿地的行为：（一）")
+    assert "（五）引进外来物种或者放生动物" in article.answer and len(article.citations) == 1
