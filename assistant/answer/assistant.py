@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cached_property
 
 from ..config import Settings
 from ..corpus.headings import chinese_number
@@ -58,6 +59,7 @@ UNCLEAR_NOTICE = "问题缺少所指的对象（如“那沛县呢？”“它�
 FACT = QuestionShape("fact")
 # "哪份文件提的", "是哪个规划里的说法": the document is what is asked
 _WHICH_DOCUMENT = re.compile(r"哪(?:一)?(?:份|个|部|篇)(?:文件|规划|意见|方案|通知|办法|条例|规定|政策文件)")
+_ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:省|市|县|区|自治州|自治县)")  # the place a document's title opens with
 # Words that compare sides a question names ("青川和岚山各有什么规定", "…的标准有什么不同").
 _COMPARING = re.compile(r"不同|不一样|一样吗|相同|区别|差别|差异|异同|相比|对比|比较|各有|各是|各自|分别")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
@@ -412,7 +414,9 @@ class Assistant:
             return []
         named = self.retriever.named_documents(text)
         sides = [[d] for d in named]
-        for place in dict.fromkeys(places):
+        # the places that issue the documents count even when the dictionaries do not know them (鹤溪市)
+        issuers = [p for p in self._issuers if p in text]
+        for place in dict.fromkeys([*places, *issuers]):
             own = [d.id for d in self.index.documents if place in d.title and d.id not in named]
             if own and not any(place in d.title for d in self.index.documents if d.id in named):
                 sides.append(own)
@@ -474,9 +478,15 @@ class Assistant:
             question=text, query=resolution.shown, answer=composed.answer, found=True, citations=composed.citations, short=composed.short
         )
 
+    @cached_property
+    def _issuers(self) -> list[str]:
+        """The place each document's title opens with ("鹤溪市人民政府关于…" → 鹤溪), longest first."""
+        found = {m.group(1) for d in self.index.documents for m in [_ISSUER.match(d.title)] if m}
+        return sorted(found, key=len, reverse=True)
+
     def _without_sides(self, text: str) -> str:
         """A comparison of places without the places' names ("青川和岚山的老旧小区改造…" → "和的老旧小区改造…")."""
-        places = sorted(set(self.index.tokenizer.places(text)), key=len, reverse=True)
+        places = sorted({*self.index.tokenizer.places(text), *(p for p in self._issuers if p in text)}, key=len, reverse=True)
         named = "|".join(map(re.escape, places))
         return re.sub(f"(?:{named})(?:省|市|县|区)?(?:和|与|及|、|跟|同)?", "", text) if places else text
 

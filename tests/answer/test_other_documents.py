@@ -105,3 +105,11 @@ def test_a_regulation_s_articles_are_counted_and_one_is_quoted_whole(other):
     article = other.ask("湿地保护条例第八条规定了什么？")
     assert article.answer.startswith("第八条禁止下列破坏湿地的行为：（一）")
     assert "（五）引进外来物种或者放生动物" in article.answer and len(article.citations) == 1
+
+
+@pytest.mark.slow
+def test_a_place_only_its_documents_title_names_is_a_side_of_a_comparison(other):
+    # the dictionaries do not know 鹤溪: the titles "鹤溪市人民政府关于…" make it a place
+    reply = other.ask("青川市和鹤溪市的中小企业支持政策有什么不同？")
+    assert reply.short == "两份文件都有涉及"
+    assert {c.unit.doc_id for c in reply.citations} == {"hx-sme-notice", "qc-smefund-rules"}
