@@ -130,7 +130,8 @@ class Checker:
         """
         words = [w for w in dict.fromkeys(self.scorer.tokenizer.content_words(question.focus)) if w not in _QUESTION_WORDS]
         words = [w for w in words if not re.fullmatch(r"[\d.]+", w) and not _INTERROGATIVE.search(w)]
-        missing = [w for w in words if squeeze(w) not in self.scorer.corpus and len(w) >= 2]
+        # a longer word most of whose character pairs the documents use is theirs in other words (重点项目 ~ 重点工程项目)
+        missing = [w for w in words if len(w) >= 2 and not _named(squeeze(w), self.scorer.corpus)]
         framing = set(question.places) | self.names
         topical = [w for w in words if w not in missing and w not in framing and len(w) >= 2]
         return missing if missing and not topical else []

@@ -688,6 +688,13 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
             for at, (_, unit, printed) in figures_at(plain)
             if not question.shape.units or unit in question.shape.units or any(u.endswith(unit) for u in question.shape.units)
         ]
+        # "沛县的…有多少户" of "贾汪区…共1363户，沛县…共1946户": the figure after the place asked, in its clause
+        for place in question.places:
+            for mention in re.finditer(re.escape(place), plain):
+                clause = re.split(r"[，,；;。]", plain[mention.end() :])[0]
+                after = [printed for at, printed in fitting if mention.end() <= at <= mention.end() + len(clause)]
+                if after and len(fitting) > 1:
+                    return after[0]
         # a figure the question states itself ("从18万套增加到多少") is what it starts from, not what it asks
         stated = {printed for _, (_, _, printed) in figures_at(question.text)}
         fitting = [(at, printed) for at, printed in fitting if printed not in stated] or fitting

@@ -240,3 +240,14 @@ def test_two_questions_in_one_sentence_are_answered_each(assistant):
     assert len(long) > 120 and len(question_parts(long)) == 2
     reply = assistant.ask(long)
     assert reply.found and "25%" in reply.answer
+
+
+def test_the_figure_of_the_place_asked_is_the_short_answer(assistant):
+    # one sentence gives every place's figure: the short answer is 沛县's, not the first
+    assert assistant.ask("沛县的避险安置项目有多少户？").short == "1946户"
+
+
+def test_a_word_the_documents_use_in_a_longer_form_is_not_off_their_subject(assistant):
+    # 重点项目 ~ 重点工程项目: not "文件没有涉及" (a word with none of its pairs still is: 下雨)
+    assert assistant.ask("江苏规划里徐州有哪些重点项目？").found
+    assert not assistant.ask("明天徐州会下雨吗？").found
