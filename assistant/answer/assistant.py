@@ -59,6 +59,7 @@ UNCLEAR_NOTICE = "问题缺少所指的对象（如“那沛县呢？”“它�
 FACT = QuestionShape("fact")
 # "哪份文件提的", "是哪个规划里的说法": the document is what is asked
 _WHICH_DOCUMENT = re.compile(r"哪(?:一)?(?:份|个|部|篇)(?:文件|规划|意见|方案|通知|办法|条例|规定|政策文件)")
+_TABLE_CONTEXT = re.compile(r"表\s*\d|指标")  # an earlier question about a table's rows
 _ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:省|市|县|区|自治州|自治县)")  # the place a document's title opens with
 # Words that compare sides a question names ("青川和岚山各有什么规定", "…的标准有什么不同").
 _COMPARING = re.compile(r"不同|不一样|一样吗|相同|区别|差别|差异|异同|相比|对比|比较|各有|各是|各自|分别")
@@ -364,6 +365,9 @@ class Assistant:
             special = choices.superlative(asked, candidates, self.scorer)
         elif intent in ("summary", "count") and not family and _enumerates(candidates[0]):
             special = intents.enumeration(candidates[0], intent)  # "主要有三个方面：一是…；二是…" is the answer
+        elif intent in ("list", "count") and resolution.context and _TABLE_CONTEXT.search(resolution.context):
+            # a follow-up "其中哪些是五年累计数？" after a question on 表1 asks over its rows
+            special = intents.table_rows(asked, candidates, index, self.scorer)
         elif intent == "summary" or (intent == "list" and not family and not _enumerates(candidates[0])):
             special = intents.summarise(asked, candidates, index, self.scorer)
         elif intent == "table" or (intent in ("list", "count") and "指标" in asked.text):

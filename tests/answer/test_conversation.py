@@ -76,3 +76,8 @@ def test_an_elliptical_follow_up_naming_a_new_topic_takes_the_old_topics_place(i
     # an attribute asks something else of the same subject: the earlier question stays whole
     r = resolve("那治理面积呢？", ["贾汪区重点采煤沉陷区面积多大？"], index.tokenizer, words)
     assert r.shown == "贾汪区重点采煤沉陷区面积多大——那治理面积呢？"
+
+
+def test_a_follow_up_over_a_table_filters_its_rows(assistant):
+    reply = assistant.ask("其中哪些是五年累计数？", ["表1有多少项指标？"])
+    assert reply.short.startswith("共9项：") and all("五年累计数" in c.unit.sentence for c in reply.citations)
