@@ -66,6 +66,7 @@ _COMPARE_FRAME = re.compile(
 )
 
 
+_ASKING_WORDS = re.compile(r"哪些|哪几|哪个|什么|怎么|怎样|如何|多少|几个")  # what asks, not what the section is about
 _GENERIC_HEADS = re.compile(r"措施|举措|任务|工作|内容|方面|情况|问题|要求|有关|相关|主要|重点|具体")
 _COMPARE_VERBS = re.compile(r"提出|提到|规定|明确|要求|目标|成效|举措|做法|安排|部署|怎么|什么|如何|各自|分别|展开|期间")
 _ABOUT = re.compile(r"在(.+?)(?:方面|领域|问题上|工作上|上(?=[，,、]))")
@@ -139,7 +140,7 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
     # "保障措施" asks for the 保障 section: generic head nouns say what kind of answer, not which section
     # (unless nothing else is left: "重点任务共有几项" asks for the 重点任务 section)
     base = re.sub(r"[共几多少项个条类]", "", scorer.without_document_names(question.focus)) or question.focus or question.text
-    stripped = _GENERIC_HEADS.sub("", base)
+    stripped = _GENERIC_HEADS.sub("", _ASKING_WORDS.sub("", base))
     topic = stripped if scorer.tokenizer.content_words(stripped) else base
     weights = scorer.weights(topic)
     # only sections whose titles share a word or bigram with the topic can cover it

@@ -275,3 +275,9 @@ def test_a_comparison_of_two_facets_quotes_each_document_on_each(assistant):
 )
 def test_the_documents_own_structure_is_counted_and_pointed_at(assistant, question, short):
     assert assistant.ask(question).short == short
+
+
+def test_a_summary_section_is_found_by_its_topic_not_the_asking_words(assistant):
+    # 哪些 is no topic: 目标 finds "第三节 发展目标", whose paragraphs are the points
+    reply = assistant.ask("江苏规划的主要目标有哪些方面？")
+    assert reply.short == "发展目标共5个方面" and "接续替代产业" in reply.answer
