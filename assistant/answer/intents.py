@@ -141,27 +141,47 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
     # (unless nothing else is left: "重点任务共有几项" asks for the 重点任务 section)
     base = re.sub(r"[共几多少项个条类]", "", scorer.without_document_names(question.focus)) or question.focus or question.text
     stripped = _GENERIC_HEADS.sub("", _ASKING_WORDS.sub("", base))
-    topic = stripped if scorer.tokenizer.content_words(stripped) else base
-    weights = scorer.weights(topic)
-    # only sections whose titles share a word or bigram with the topic can cover it
-    near = {key for token in weights for key in scorer.sections_with.get(token, ()) if not question.docs or key[0] in question.docs}
-    paths = {key: sections[key] for key in sorted(near)}
     rank: dict[tuple[str, tuple[str, ...]], int] = {}
     for position, candidate in enumerate(candidates[:20]):
         for depth in range(1, len(candidate.unit.path) + 1):
             rank.setdefault((candidate.unit.doc_id, candidate.unit.path[:depth]), position)
-    best, best_score = None, SECTION_BAR
-    for key, tokens in paths.items():
-        if not tokens or key[1][-1].endswith("表头"):
-            continue
-        score = scorer.coverage(weights, tokens) - RANK_STEP * rank.get(key, UNRANKED)
-        if score > best_score:
-            best, best_score = key, score
+    topics = [stripped, _ASKING_WORDS.sub("", base)] if scorer.tokenizer.content_words(stripped) else [base]
+    # words of the answering document's own title describe the document, not one of its sections
+    # ("江岭省深化…改革的主要任务" → 主要任务)
+    titles = squeeze("".join(d.title for d in index.documents if d.id in (question.docs or {c.unit.doc_id for c in candidates[:1]})))
+    untitled = "".join(w for w in scorer.tokenizer.words(_ASKING_WORDS.sub("", base)) if not _in_title(squeeze(w), titles))
+    topics += [untitled] if untitled and untitled not in topics else []
+    best = None
+    for topic in topics:  # the topic without generic heads first, then with them ("主要任务有哪些" → 主要任务)
+        best = _titled(question, topic, scorer, sections, rank)
+        if best is not None:
+            break
     if question.intent == "summary":
         own = _own_section(candidates, scorer)
         # a title that only covers the section above the best hit's own ("发展背景" over "（一）发展基础")
         if best is None or (own and own[0] == best[0] and own[1][: len(best[1])] == best[1]):
             best = own or best
+    return best
+
+
+def _in_title(word: str, title: str) -> bool:
+    """Whether a title holds the word, or every character pair of it (深化改革 in "深化…建设改革")."""
+    return word in title or (len(word) >= 2 and all(word[i : i + 2] in title for i in range(0, len(word) - 1, 2)))
+
+
+def _titled(question: Question, topic: str, scorer: Scorer, sections: dict, rank: dict) -> tuple[str, tuple[str, ...]] | None:
+    """The section whose title covers the topic best (at least SECTION_BAR), nearer the best hits among equals."""
+    weights = scorer.weights(topic)
+    # only sections whose titles share a word or bigram with the topic can cover it
+    near = {key for token in weights for key in scorer.sections_with.get(token, ()) if not question.docs or key[0] in question.docs}
+    best, best_score = None, SECTION_BAR
+    for key in sorted(near):
+        tokens = sections[key]
+        if not tokens or key[1][-1].endswith("表头"):
+            continue
+        score = scorer.coverage(weights, tokens) - RANK_STEP * rank.get(key, UNRANKED)
+        if score > best_score:
+            best, best_score = key, score
     return best
 
 

@@ -113,3 +113,10 @@ def test_a_place_only_its_documents_title_names_is_a_side_of_a_comparison(other)
     reply = other.ask("青川市和鹤溪市的中小企业支持政策有什么不同？")
     assert reply.short == "两份文件都有涉及"
     assert {c.unit.doc_id for c in reply.citations} == {"hx-sme-notice", "qc-smefund-rules"}
+
+
+@pytest.mark.slow
+def test_a_summary_section_is_found_when_the_question_repeats_the_documents_title(other):
+    # "江岭省深化…改革" is the document's own title: the section asked for is 主要任务
+    reply = other.ask("江岭省深化现代职业教育体系改革的主要任务有哪些？")
+    assert reply.short == "主要任务共4个方面" and "推进职普融通" in reply.answer
