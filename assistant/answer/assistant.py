@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cached_property
 
 from ..config import Settings
 from ..corpus.headings import chinese_number
@@ -21,6 +20,7 @@ from ..search.steering import SteeredRetriever
 from . import arithmetic, choices, english, intents
 from .analysis import FRAME_WORDS, Question, analyse
 from .answerability import Checker
+from .comparison import Comparer, is_frame
 from .composition import Writer, compose, enumeration_of, named_family
 from .conversation import Resolution, Resolver
 from .evidence import Scorer
@@ -48,9 +48,6 @@ _ASKING = re.compile(r"^(?:几|多少|多大|哪|什么|这|那|该|其|它)")
 COVERED = 0.5  # share of a part's words an answer to the whole question must quote to answer that part too
 MIN_PART = 4  # characters of a question sentence that asks something of its own (not "是吗？")
 MAX_PARTS = 4  # more question marks than this is pasted text, not questions asked in a row
-STRONG_MATCH = 0.5  # a best sentence this good answers a comparison even when the topic's own words are not in it
-SIDE_DEPTH = 50  # hits searched for the document of each side a comparison names by place
-MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
 UNDECIDED = "文件没有用问题中的说法直接作答，相关表述是："  # a yes/no question worded unlike the documents
 ENGLISH_UNREAD = "没有读懂这个英文问题中的词语，请用中文提问。"
 PROMPT = "请输入一个问题，例如：“江苏规划提出的采煤沉陷区治理目标是多少？”"
@@ -60,9 +57,6 @@ FACT = QuestionShape("fact")
 # "哪份文件提的", "是哪个规划里的说法": the document is what is asked
 _WHICH_DOCUMENT = re.compile(r"哪(?:一)?(?:份|个|部|篇)(?:文件|规划|意见|方案|通知|办法|条例|规定|政策文件)")
 _TABLE_CONTEXT = re.compile(r"表\s*\d|指标")  # an earlier question about a table's rows
-_ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:省|市|县|区|自治州|自治县)")  # the place a document's title opens with
-# Words that compare sides a question names ("青川和岚山各有什么规定", "…的标准有什么不同").
-_COMPARING = re.compile(r"不同|不一样|一样吗|相同|区别|差别|差异|异同|相比|对比|比较|各有|各是|各自|分别")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -135,6 +129,7 @@ class Assistant:
         self.scorer = Scorer(index, self.backend)
         self.resolver = Resolver(index)
         self.checker = Checker(index, self.scorer)
+        self.comparer = Comparer(index, self.retriever, self.scorer, SEARCH_K)
         self._llm = None
 
     @classmethod
@@ -213,7 +208,7 @@ class Assistant:
         """Whether an answer speaks to one of the questions asked with others: it quotes most of the part's words."""
         words = [
             w for w in self.index.tokenizer.content_words(part)
-            if len(w) >= 2 and not intents.is_frame(w) and w not in FRAME_WORDS and not _ASKING.match(w)
+            if len(w) >= 2 and not is_frame(w) and w not in FRAME_WORDS and not _ASKING.match(w)
         ]
         quoted = reply.answer + "".join(c.unit.body for c in reply.citations)
         return not words or sum(w in quoted for w in words) >= COVERED * len(words)
@@ -233,7 +228,7 @@ class Assistant:
         asked = analyse(resolution.query, resolution.focus or resolution.shown, self.retriever, places, doc, shape)
         if asked.intent == "comparison" and doc is None:
             return self._compare(text, resolution, asked)
-        parties = self._parties(resolution.shown, places) if doc is None else []
+        parties = self.comparer.parties(resolution.shown, places) if doc is None else []
         compared = self._compare(text, resolution, asked, parties) if parties else None
         if compared is not None and compared.found:
             return compared  # (else the question is answered as asked: its sides found nothing to compare)
@@ -390,7 +385,7 @@ class Assistant:
             candidates = intents.reasons_first(candidates)
         elif intents.DEFINITION.search(asked.text) or (intent in ("list", "place") and intents.MEMBERS.search(asked.text)):
             quoted = re.findall(r"[“\"]([^”\"]{2,20})[”\"]", asked.text)
-            terms = [*quoted, *(w for w in index.tokenizer.content_words(asked.focus or asked.text) if not intents.is_frame(w))]
+            terms = [*quoted, *(w for w in index.tokenizer.content_words(asked.focus or asked.text) if not is_frame(w))]
             candidates = intents.definitions_first(candidates, terms)
         if intent == "time":
             candidates = choices.with_time_scope(candidates)
@@ -407,99 +402,13 @@ class Assistant:
             answer = opening + answer
         return Composed(short, answer, citations)
 
-    def _parties(self, text: str, places: list[str]) -> list[list[str]]:
-        """The documents of each side a question compares by place or name ("青川和岚山各有什么规定？").
-
-        A side is a place that documents' titles name (the issuing city or county) or a document the
-        question names; two or more sides and a comparing word make a comparison of their documents,
-        each side answered from its document that speaks to the topic best. Empty otherwise.
-        """
-        if not _COMPARING.search(text) or len(self.index.documents) < 2:
-            return []
-        named = self.retriever.named_documents(text)
-        sides = [[d] for d in named]
-        # the places that issue the documents count even when the dictionaries do not know them (鹤溪市)
-        issuers = [p for p in self._issuers if p in text]
-        for place in dict.fromkeys([*places, *issuers]):
-            own = [d.id for d in self.index.documents if place in d.title and d.id not in named]
-            if own and not any(place in d.title for d in self.index.documents if d.id in named):
-                sides.append(own)
-        return sides if len(sides) >= 2 else []
-
     def _compare(self, text: str, resolution: Resolution, asked: Question, parties: list[list[str]] | None = None) -> Reply:
-        """A comparison: each document's part, searched in that document alone; a silent one says so."""
-        asked_text = resolution.focus or resolution.shown
-        topic = intents.comparison_topic(asked_text)
-        # searched and scored with all that is asked of the topic ("在组织领导上…建立什么机构"), judged by the topic
-        searched = intents.without_frame(self.scorer.without_document_names(asked_text))
-        named = self.retriever.named_documents(resolution.shown)
-        documents = [d for d in self.index.documents if d.id in named] if len(named) >= 2 else list(self.index.documents)
-        if parties:
-            # the places and names say which sides, the rest is the topic (a document's alias may be its topic too)
-            searched = intents.without_frame(self._without_sides(asked_text))
-            topic = intents.comparison_topic(self._without_sides(asked_text))
-            named = [self._best_of(searched, side) for side in parties]
-            documents = [d for d in self.index.documents if d.id in named]
-        # each document's sentences from the cross-document search first (it takes turns between
-        # the documents), then, for a document with nothing on the topic there, from its own search
-        hits = self.retriever.search(resolution.query, k=SEARCH_K)
-        overall = self.scorer.candidates(searched, hits, FACT)
-        topic_words = self.index.tokenizer.content_words(topic if parties else self.scorer.without_document_names(topic))
-        words = {w: self.scorer.idf(w) for w in dict.fromkeys(topic_words) if not intents.is_frame(w)}
-        if len(documents) > MAX_SILENT:
-            # many documents, none named: compare those the search found, without a search per document
-            present = {c.unit.doc_id for c in overall}
-            documents = [d for d in documents if d.id in present]
-        found = {}
-        for d in documents:
-            found[d.id] = [c for c in overall if c.unit.doc_id == d.id]
-            if len(documents) <= MAX_SILENT and not any(intents.speaks_of(c, words) for c in found[d.id]):
-                own = self.retriever.search(searched, k=SEARCH_K, doc=d.id)
-                found[d.id] += self.scorer.candidates(searched, own, FACT)
-        # with many documents and none named, only those that speak to the topic are compared
-        titles = {d.id: d.short or d.title for d in documents}
-        facets = intents.topic_facets(asked_text)
-        if facets and len(documents) <= MAX_SILENT:
-            # "人才和就业": each document on each facet, so a document that speaks of one of them is not silent
-            for d in documents:
-                found[d.id] = []
-                for facet in facets:
-                    facet_words = {w: self.scorer.idf(w) for w in self.index.tokenizer.content_words(facet) if not intents.is_frame(w)}
-                    own = self.scorer.candidates(facet, self.retriever.search(facet, k=SEARCH_K, doc=d.id), FACT)
-                    found[d.id] += [c for c in own if intents.speaks_of(c, facet_words)][:1]
-            composed = intents.per_document(found, titles, {}, silent=True, each=True)
-            if composed.found:
-                return self._reply(text, resolution, composed)
-        composed = intents.per_document(found, titles, words, silent=len(self.index.documents) <= MAX_SILENT or len(named) >= 2)
-        if not composed.found and (parties or (overall and overall[0].score >= STRONG_MATCH)):
-            # (each side's document was chosen for the topic: its best sentences are its part)
-            # the topic is worded unlike the text but the documents clearly speak to the question: answer per document
-            composed = intents.per_document(found, titles, {}, silent=len(self.index.documents) <= MAX_SILENT or len(named) >= 2)
+        """A comparison's reply: each document's part, or a refusal when none speaks to the topic."""
+        composed = self.comparer.compare(resolution, parties)
         if not composed.found:
             hits = self.retriever.search(resolution.query, k=SEARCH_K)
             return self._refuse(text, resolution.shown, hits, Refusal("两份文件都没有涉及该内容"), [])
-        return Reply(
-            question=text, query=resolution.shown, answer=composed.answer, found=True, citations=composed.citations, short=composed.short
-        )
-
-    @cached_property
-    def _issuers(self) -> list[str]:
-        """The place each document's title opens with ("鹤溪市人民政府关于…" → 鹤溪), longest first."""
-        found = {m.group(1) for d in self.index.documents for m in [_ISSUER.match(d.title)] if m}
-        return sorted(found, key=len, reverse=True)
-
-    def _without_sides(self, text: str) -> str:
-        """A comparison of places without the places' names ("青川和岚山的老旧小区改造…" → "和的老旧小区改造…")."""
-        places = sorted({*self.index.tokenizer.places(text), *(p for p in self._issuers if p in text)}, key=len, reverse=True)
-        named = "|".join(map(re.escape, places))
-        return re.sub(f"(?:{named})(?:省|市|县|区)?(?:和|与|及|、|跟|同)?", "", text) if places else text
-
-    def _best_of(self, searched: str, documents: list[str]) -> str:
-        """Of one side's documents, the one the search ranks highest for the topic (the first when none is found)."""
-        if len(documents) == 1:
-            return documents[0]
-        hits = self.retriever.search(searched, k=SIDE_DEPTH)
-        return next((h.unit.doc_id for h in hits if h.unit.doc_id in documents), documents[0])
+        return self._reply(text, resolution, composed)
 
     def _refuse(self, question: str, query: str, hits: list[Hit], refusal: Refusal, candidates: list) -> Reply:
         related = tuple(hits[:3])

@@ -1,6 +1,6 @@
 """Intents: answers shaped by what the question asks — a section's points, every qualifying table row,
-a count, one part per document, a direct 是/否 or value (sums and differences: arithmetic.py; the most,
-the option left out and when: choices.py).
+a count, where it is said and how it is done, a direct 是/否 or value (sums and differences:
+arithmetic.py; the most, the option left out and when: choices.py; comparisons: comparison.py).
 
 Each composer returns a `Composed` answer or None when the question's structure is not there (no
 section, no table, no figures), and the general composer (composition.py) answers instead.
@@ -57,19 +57,10 @@ MAX_POINTS = 12  # a summary lists at most this many points of its section
 SECTION_BAR = 0.3  # share of the question's focus weight a heading title must cover to be the section summarised
 RANK_STEP = 0.01  # between headings whose titles cover the question alike, the one above the better hit wins
 UNRANKED = 25  # the rank given to a heading none of whose units was retrieved
-COMPARE_BAR = 0.3  # a document's best sentence must score this to count as addressing a compared topic
-MAX_FACET = 6  # characters of one facet of a compared topic ("人才", "金融支持")
-TOPIC_SHARE = 0.34  # ... and hold this share of the topic's words (by weight; one word of a two-word "或" topic)
-_COMPARE_FRAME = re.compile(
-    r"这?两(?:份|个|部)(?:文件|规划|意见)?|两者|二者|双方|分别|各自|各有|都|对比|比较|异同|有何|不同|相同|怎么说|说了什么|有什么|哪些|"
-    r"请问|它们|表述|提法|说法"
-)
 
 
 _ASKING_WORDS = re.compile(r"哪些|哪几|哪个|什么|怎么|怎样|如何|多少|几个")  # what asks, not what the section is about
-_GENERIC_HEADS = re.compile(r"措施|举措|任务|工作|内容|方面|情况|问题|要求|有关|相关|主要|重点|具体")
-_COMPARE_VERBS = re.compile(r"提出|提到|规定|明确|要求|目标|成效|举措|做法|安排|部署|怎么|什么|如何|各自|分别|展开|期间")
-_ABOUT = re.compile(r"在(.+?)(?:方面|领域|问题上|工作上|上(?=[，,、]))")
+GENERIC_HEADS = re.compile(r"措施|举措|任务|工作|内容|方面|情况|问题|要求|有关|相关|主要|重点|具体")
 
 
 @dataclass(frozen=True)
@@ -140,7 +131,7 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
     # "保障措施" asks for the 保障 section: generic head nouns say what kind of answer, not which section
     # (unless nothing else is left: "重点任务共有几项" asks for the 重点任务 section)
     base = re.sub(r"[共几多少项个条类]", "", scorer.without_document_names(question.focus)) or question.focus or question.text
-    stripped = _GENERIC_HEADS.sub("", _ASKING_WORDS.sub("", base))
+    stripped = GENERIC_HEADS.sub("", _ASKING_WORDS.sub("", base))
     rank: dict[tuple[str, tuple[str, ...]], int] = {}
     for position, candidate in enumerate(candidates[:20]):
         for depth in range(1, len(candidate.unit.path) + 1):
@@ -484,78 +475,6 @@ def _named_in_clause(candidates: list[Candidate], noun: str) -> Composed | None:
                 writer.quote(candidate.unit, candidate.unit.body)
                 return done(f"共{len(named)}个", writer, f"共{len(named)}个：")
     return None
-
-
-# -- comparisons -----------------------------------------------------------------------------------
-
-
-def is_frame(word: str) -> bool:
-    """A word that frames a comparison question rather than name its topic (提出, 目标, 成效, 分别…)."""
-    return bool(_GENERIC_HEADS.fullmatch(word) or _COMPARE_VERBS.fullmatch(word))
-
-
-def without_frame(text: str) -> str:
-    """A comparison question without the words that frame it as one."""
-    return re.sub(r"\s+", " ", _COMPARE_FRAME.sub(" ", text)).strip() or text
-
-
-def comparison_topic(text: str) -> str:
-    """What a comparison question compares: the X of "在X方面", else the question without its comparison frame."""
-    about = _ABOUT.search(text)
-    if about:
-        return about.group(1).strip()
-    return re.sub(r"\s+", " ", _COMPARE_FRAME.sub(" ", text)).strip() or text
-
-
-def topic_facets(text: str) -> list[str]:
-    """The facets of "在X和Y方面" ("人才和就业" → 人才, 就业), each a short noun; [] when the question names none.
-
-    Only a topic the question frames as 方面/领域 is split: elsewhere a 和 may be part of one thing's
-    name ("中央和省级资金") or join the sides compared.
-    """
-    about = _ABOUT.search(text)
-    if not about:
-        return []
-    facets = [f.strip() for f in re.split(r"和|与|及|以及|、", about.group(1)) if f.strip()]
-    return facets if len(facets) >= 2 and all(2 <= len(f) <= MAX_FACET for f in facets) else []
-
-
-def per_document(
-    found: dict[str, list[Candidate]], titles: dict[str, str], topic: dict[str, float], silent: bool = True, each: bool = False
-) -> Composed:
-    """One part per document in index order, best sentences quoted; a silent document says so.
-
-    A sentence speaks to the topic when it scores COMPARE_BAR and it or its headings contain at least
-    TOPIC_SHARE of the topic's words (by weight): a sentence on 人口 says nothing on 人才.
-    """
-    writer, lines, silent, says_silent = Writer(), [], [], silent
-    for doc_id, candidates in found.items():
-        good = [c for c in candidates if c.score >= COMPARE_BAR and speaks_of(c, topic)]
-        if not good:
-            if says_silent:
-                lines.append(f"《{titles[doc_id]}》：未涉及该内容。")
-            silent.append(titles[doc_id])
-            continue
-        picked = [good[0], *[c for c in good[1:2] if c.unit.id != good[0].unit.id and c.score >= 0.85 * good[0].score]]
-        if each:  # one sentence per facet of the topic, each found for its facet
-            picked = list({c.sentence: c for c in good}.values())
-        start = len(writer.parts)
-        for candidate in picked:
-            writer.quote(candidate.unit, candidate.sentence)
-        lines.append(f"《{titles[doc_id]}》：" + "".join(writer.parts[start:]))
-    spoken = [t for t in titles.values() if t not in silent]
-    if not says_silent:
-        short = f"{len(spoken)}份文件涉及" if spoken else ""
-    else:
-        many = "两" if len(spoken) == 2 else str(len(spoken))
-        short = f"{many}份文件都有涉及" if not silent else (f"仅《{spoken[0]}》涉及" if len(spoken) == 1 else "")
-    return Composed(short, "\n".join(lines), tuple(writer.citations), found=bool(spoken))
-
-
-def speaks_of(candidate: Candidate, topic: dict[str, float]) -> bool:
-    where = squeeze(candidate.sentence + "".join(candidate.unit.path))
-    total = sum(topic.values())
-    return total <= 0 or sum(w for word, w in topic.items() if word in where) >= TOPIC_SHARE * total
 
 
 # -- where it is said and how it is done --------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answer import intents
+from assistant.answer import comparison
 from assistant.answer.analysis import intent_of
 from assistant.answer.intents import counted_noun, figures
 
@@ -260,8 +260,8 @@ def test_a_comparison_of_two_facets_quotes_each_document_on_each(assistant):
     reply = assistant.ask("两份文件在人才和就业方面分别提出了什么？")
     assert reply.short == "两份文件都有涉及"
     assert "领军人才" in reply.answer and {c.unit.doc_id for c in reply.citations} == {"coal", "jiangsu"}
-    assert intents.topic_facets("青川和岚山的老旧小区改造标准一样吗？") == []  # a 和 between sides is no facet
-    assert intents.topic_facets("两份文件在人才和就业方面分别提出了什么？") == ["人才", "就业"]
+    assert comparison.topic_facets("青川和岚山的老旧小区改造标准一样吗？") == []  # a 和 between sides is no facet
+    assert comparison.topic_facets("两份文件在人才和就业方面分别提出了什么？") == ["人才", "就业"]
 
 
 @pytest.mark.parametrize(
