@@ -131,10 +131,18 @@ class Checker:
         words = [w for w in dict.fromkeys(self.scorer.tokenizer.content_words(question.focus)) if w not in _QUESTION_WORDS]
         words = [w for w in words if not re.fullmatch(r"[\d.]+", w) and not _INTERROGATIVE.search(w)]
         # a longer word most of whose character pairs the documents use is theirs in other words (重点项目 ~ 重点工程项目)
-        missing = [w for w in words if len(w) >= 2 and not _named(squeeze(w), self.scorer.corpus)]
+        missing = [w for w in words if len(w) >= 2 and not self._known(squeeze(w))]
         framing = set(question.places) | self.names
         topical = [w for w in words if w not in missing and w not in framing and len(w) >= 2]
         return missing if missing and not topical else []
+
+    def _known(self, word: str) -> bool:
+        """A word the documents use, or, for a longer word, most of whose character pairs they use (the bigrams of
+        the index's statistics: no scan of the text)."""
+        if word in self.scorer.corpus:
+            return True
+        pairs = [word[i : i + 2] for i in range(len(word) - 1)]
+        return len(word) >= 3 and sum(1 for p in pairs if self.scorer.df.get(f"#{p}")) * 2 > len(pairs)
 
     def outside_pointer(self, question: Question) -> tuple[str, list[str]] | None:
         """A table or box the question points at (表1, 专栏3) that has none of the question's subject words."""

@@ -136,12 +136,13 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
     for position, candidate in enumerate(candidates[:20]):
         for depth in range(1, len(candidate.unit.path) + 1):
             rank.setdefault((candidate.unit.doc_id, candidate.unit.path[:depth]), position)
-    topics = [stripped, _ASKING_WORDS.sub("", base)] if scorer.tokenizer.content_words(stripped) else [base]
-    # words of the answering document's own title describe the document, not one of its sections
-    # ("江岭省深化…改革的主要任务" → 主要任务)
-    titles = squeeze("".join(d.title for d in index.documents if d.id in (question.docs or {c.unit.doc_id for c in candidates[:1]})))
-    untitled = "".join(w for w in scorer.tokenizer.words(_ASKING_WORDS.sub("", base)) if not _in_title(squeeze(w), titles))
-    topics += [untitled] if untitled and untitled not in topics else []
+    topics = [stripped] if scorer.tokenizer.content_words(stripped) else [base]
+    if question.docs:
+        # within the document the question names: its generic heads may be a section's title ("主要任务"), and
+        # the words of its own title describe the document, not one of its sections ("江岭省深化…改革的主要任务")
+        titles = squeeze("".join(d.title for d in index.documents if d.id in question.docs))
+        untitled = "".join(w for w in scorer.tokenizer.words(_ASKING_WORDS.sub("", base)) if not _in_title(squeeze(w), titles))
+        topics += [t for t in dict.fromkeys([_ASKING_WORDS.sub("", base), untitled]) if t and t not in topics]
     best = None
     for topic in topics:  # the topic without generic heads first, then with them ("主要任务有哪些" → 主要任务)
         best = _titled(question, topic, scorer, sections, rank)
