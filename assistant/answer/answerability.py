@@ -130,7 +130,7 @@ class Checker:
         """
         words = [w for w in dict.fromkeys(self.scorer.tokenizer.content_words(question.focus)) if w not in _QUESTION_WORDS]
         words = [w for w in words if not re.fullmatch(r"[\d.]+", w) and not _INTERROGATIVE.search(w)]
-        # a longer word most of whose character pairs the documents use is theirs in other words (重点项目 ~ 重点工程项目)
+        # a longer word most of whose character pairs the documents use is theirs in other words (建设项目 ~ 建设工程项目)
         missing = [w for w in words if len(w) >= 2 and not self._known(squeeze(w))]
         framing = set(question.places) | self.names
         topical = [w for w in words if w not in missing and w not in framing and len(w) >= 2]
@@ -196,7 +196,7 @@ class Checker:
         """The channel or paper a question asks for ("在哪个网站下载", "需要提交哪些材料") when its document never names it.
 
         The noun right after the asking word is what kind of thing the answer is. Most kinds are named
-        by their instances without the word ("哪些载体" → 园区、基地; "什么称号" → 国家湿地公园), so
+        by their instances without the word ("哪些载体" → 园区、基地; "什么称号" → 全国文明城市), so
         only LITERAL_CATEGORIES are held to it: a text that says where to apply, what to hand in or
         whom to call uses those very words (网站, 材料, 电话). A document that never does, does not say.
         """

@@ -25,7 +25,7 @@ def arithmetic(question: Question, candidates: list[Candidate], places: list[str
     "村道拓宽比县乡道改造多多少"); each is found in a sentence by the longest run of its words, and
     its figure is the first in the asked unit after it. Without such parts, a difference takes the
     two figures of the best sentence that has two (a baseline and a target), and a sum adds the
-    figures of every part of the best clause that names what is counted ("三个示范园区的面积合计").
+    figures of every part of the best clause that names what is counted ("三个开发区的面积合计").
     """
     units = ("%",) if "百分点" in question.text else question.shape.units
     parts = _operands(question.text)
@@ -123,7 +123,7 @@ def _operands(text: str, tails: bool = False) -> list[str]:
     columns of one row.
     """
     asked = re.split(r"(?:一共|合计|总共|共计|加起来|相差|分别|各)?(?:要|将|需|能)?(?:多|少|高|低|大|小)?(?:多少|几)", text)[0]
-    # "A比B多多少" compares two sides: a 和 inside a side belongs to its name ("修复和新建…里程的目标比实际少")
+    # "A比B多多少" compares two sides: a 和 inside a side belongs to its name ("供水和排水管网的目标比实际少")
     # … and "A与B相差多少" too, when one 与 (跟, 同) parts them: each side may hold a 和 of its own
     joins = next((j for j in (_THAN, _WITH) if len(j.split(asked)) == 2), _JOINS)
     # "A和B、C、D四项合计": a count the question states tells the list's 、 from a 和 inside one of its things

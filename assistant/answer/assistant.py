@@ -361,7 +361,7 @@ class Assistant:
         elif intent in ("summary", "count") and not family and _enumerates(candidates[0]):
             special = intents.enumeration(candidates[0], intent)  # "主要有三个方面：一是…；二是…" is the answer
         elif intent in ("list", "count") and resolution.context and _TABLE_CONTEXT.search(resolution.context):
-            # a follow-up "其中哪些是五年累计数？" after a question on 表1 asks over its rows
+            # a follow-up "其中哪些是约束性的？" after a question on 表1 asks over its rows
             special = intents.table_rows(asked, candidates, index, self.scorer)
         elif intent == "summary" or (intent == "list" and not family and not _enumerates(candidates[0])):
             special = intents.summarise(asked, candidates, index, self.scorer)

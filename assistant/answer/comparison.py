@@ -187,12 +187,12 @@ class Comparer:
 
     @cached_property
     def issuers(self) -> list[str]:
-        """The place each document's title opens with ("鹤溪市人民政府关于…" → 鹤溪), longest first."""
+        """The place each document's title opens with ("鹤溪市政府关于…" → 鹤溪), longest first."""
         found = {m.group(1) for d in self.index.documents for m in [_ISSUER.match(d.title)] if m}
         return sorted(found, key=len, reverse=True)
 
     def without_sides(self, text: str) -> str:
-        """A comparison of places without the places' names ("青川和岚山的老旧小区改造…" → "和的老旧小区改造…")."""
+        """A comparison of places without the places' names ("甲市和乙县的养老补贴…" → "的养老补贴…")."""
         places = sorted({*self.index.tokenizer.places(text), *(p for p in self.issuers if p in text)}, key=len, reverse=True)
         named = "|".join(map(re.escape, places))
         return re.sub(f"(?:{named})(?:省|市|县|区)?(?:和|与|及|、|跟|同)?", "", text) if places else text

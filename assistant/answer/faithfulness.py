@@ -40,7 +40,7 @@ it must agree with them on every point below, or it is dropped. Numerals are com
   sentence in two clauses do not take each other's words (优先保障A，兼顾B is not 优先保障B，兼顾A);
 - replacement: a clause that copies its cited clause (COPY_SHARE of its bigrams) may not replace
   one of its words by the opposite (CHAR_OPPOSITES such as 多/少, and the pairs above) or a noun
-  phrase by another the citation uses elsewhere (引导要素向优势企业集聚 → …向中小企业集聚);
+  phrase by another the citation uses elsewhere (扶持龙头企业 → 扶持小微企业);
 - content: at least CONTENT_SUPPORT of the sentence's jieba content words, and CLAUSE_SUPPORT of
   each clause's, occur in the cited units (a SYNONYMS mate counts), and no clause brings
   ADDED_WORDS or more words of its own (an added claim brings words of its own).

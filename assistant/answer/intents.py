@@ -96,7 +96,7 @@ def summarise(question: Question, candidates: list[Candidate], index: Index, sco
     title = squeeze(points[0].doc_title)
     places = [p for p in question.places if p not in title]  # "江苏规划有哪些…" names the document, not a place of it
     if question.intent == "list" and places and not any(p in quoted for p in places):
-        return None  # "泉山区九里重点发展哪些产业": a section none of whose points names the place is not its list
+        return None  # "甲县重点发展哪些产业": a section none of whose points names the place is not its list
     writer = Writer()
     if len(points) == 1:  # a section of one paragraph: its sentences are its points
         for sentence in sentences(points[0].body)[:MAX_POINTS]:
@@ -645,7 +645,7 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
                 after = [printed for at, printed in fitting if 0 <= at - mention.end() <= YEAR_REACH]
                 if after:
                     return after[0]
-        # "…的目标是多少" of the same row: the figure right after the one column the question names
+        # "…的目标值为多少" of a row with two columns: the figure right after the one column the question names
         columns = {m.group(0) for m in COLUMN.finditer(question.text) if not YEAR_IN.fullmatch(m.group(0))}
         for column in columns if len(columns) == 1 else ():
             for mention in re.finditer(column, plain):
