@@ -11,6 +11,7 @@ from assistant.corpus.manifest import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
+OTHER_CORPUS = ROOT / "eval" / "other" / "corpus"
 
 
 SYSTEM = Path(__file__).resolve().parent / "system"
@@ -42,6 +43,18 @@ def settings(tmp_path_factory):
     built = Settings(corpus_dir=CORPUS, index_dir=tmp_path_factory.mktemp("index") / "index")
     build_index(built)
     return built
+
+
+@pytest.fixture(scope="session")
+def other(tmp_path_factory):
+    """The assistant over the other-shapes corpus (eval/other: notices, 第X条 regulations, Word plans), built once."""
+    from assistant.answer.assistant import Assistant
+    from assistant.config import Settings
+    from assistant.indexing.build import build_index
+
+    built = Settings(corpus_dir=OTHER_CORPUS, index_dir=tmp_path_factory.mktemp("other") / "index")
+    build_index(built)
+    return Assistant.load(built)
 
 
 @pytest.fixture(scope="session")

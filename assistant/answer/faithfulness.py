@@ -137,8 +137,8 @@ PIECE_STOPS = SENTENCE_STOPS + "；;"
 _CLAUSE = re.compile(r"[，,；;]|(?<!\d)[：:]|[：:](?!\d)")
 _SEGMENT = re.compile(r"[，,；;、]|(?<!\d)[：:]|[：:](?!\d)")
 _MARKER = re.compile(r"[\[［【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]］】]")
-_WORD = re.compile(r"[^\W_]+")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+WORD = re.compile(r"[^\W_]+")
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 _LOCK = threading.Lock()
 # Words a model frames a sentence with (根据规划，…；文件提出…): they need no support.
 FRAMING = frozenset(
@@ -217,11 +217,11 @@ def arabic(text: str) -> str:
 
 def _plain(text: str) -> str:
     """NFKC without markers or thousands separators (1,700 is 1700)."""
-    return _THOUSANDS.sub("", unicodedata.normalize("NFKC", _MARKER.sub("", text)))
+    return THOUSANDS.sub("", unicodedata.normalize("NFKC", _MARKER.sub("", text)))
 
 
 def _normal(text: str) -> str:
-    return "".join(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
+    return "".join(WORD.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -264,7 +264,7 @@ def content_words(text: str) -> list[str]:
     tokenizer = _tokenizer()
     words = tokenizer.words(_MARKER.sub("", text))
     skip = tokenizer.stopwords | FRAMING
-    return [w for w in words if len(w) >= 2 and _WORD.fullmatch(w) and not w.isdigit() and w not in skip]
+    return [w for w in words if len(w) >= 2 and WORD.fullmatch(w) and not w.isdigit() and w not in skip]
 
 
 def polarity(clause: str) -> frozenset[str]:
@@ -568,7 +568,7 @@ def _tokens(text: str) -> list[str]:
         out.append(figure.group(0))
         position = figure.end()
     out.extend(_tokenizer().words(plain[position:]))
-    return [w for w in out if _WORD.fullmatch(w)]
+    return [w for w in out if WORD.fullmatch(w)]
 
 
 def _sides(words: list[str], pivot: str) -> tuple[set[str], set[str]]:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..records import Citation, Reply, Unit
-from .faithfulness import arabic, as_cited, judge
+from .faithfulness import THOUSANDS, WORD, arabic, as_cited, judge
 from .question import sentences, split_sentences
 
 if TYPE_CHECKING:
@@ -59,9 +59,7 @@ _DROPPED = "已删除{n}句无法在引文中核实的内容。"
 _MARKER = re.compile(r"[\[［【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]］】]")
 _LEADING_MARKERS = re.compile(rf"^\s*(?:{_MARKER.pattern}\s*)+")
 _BULLET = re.compile(r"^\s*(?:[-*•·#>]+|\d{1,2}[.、)）](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)\s*")
-_WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 
 _SYSTEM = "你是政策规划文件的问答助手。你只能依据用户给出的编号条款回答，不得使用条款以外的任何知识。"
 _RULES = (
@@ -74,7 +72,7 @@ _RULES = (
 
 def _normal(text: str) -> str:
     """Letters, CJK and digits only (NFKC, lower case): what the overlap test compares."""
-    return "".join(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
+    return "".join(WORD.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -85,12 +83,12 @@ def _bigrams(text: str) -> set[str]:
 
 
 def _numbers(text: str) -> set[str]:
-    return set(_NUMBER.findall(_THOUSANDS.sub("", unicodedata.normalize("NFKC", text))))
+    return set(_NUMBER.findall(THOUSANDS.sub("", unicodedata.normalize("NFKC", text))))
 
 
 def _scaled(text: str) -> set[str]:
     """The text's figures as another magnitude may write them: 0.35万 as 3500, 12000 as 1.2 (万)."""
-    plain = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    plain = THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
     found = set()
     for number, magnitude in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|亿)?", plain):
         value = float(number) * {"": 1.0, "万": 1e4, "亿": 1e8}[magnitude]

@@ -30,14 +30,16 @@ DROP_RATE = 0.95
 KEEP_RATE = 0.95
 
 
-def unit_for(item: dict) -> Unit:
-    return Unit("doc/1", "doc", item["title"], "paragraph", "第1段", (), item["source"], 0, len(item["source"]))
+def cited_kept(sentence: str, source: str, title: str = "某市规划") -> bool:
+    """What check_sentences (the whole check the writer applies) does with a sentence cited [1] to one unit."""
+    unit = Unit("doc/1", "doc", title, "paragraph", "第1段", (), source, 0, len(source))
+    accepted, _ = check_sentences(sentence + "[1]", [unit])
+    return bool(accepted)
 
 
 def kept(item: dict) -> bool:
-    """What check_sentences (the whole check the writer applies) does with the item's sentence cited [1]."""
-    accepted, _ = check_sentences(item["sentence"] + "[1]", [unit_for(item)])
-    return bool(accepted)
+    """The red-team item's sentence, cited to its source under its document's title."""
+    return cited_kept(item["sentence"], item["source"], item["title"])
 
 
 def rates(split: str) -> tuple[float, float]:
@@ -96,35 +98,28 @@ def test_the_blind3_set_is_measured_with_its_misses():
 
 
 def test_names_targets_and_bounds_a_model_gets_wrong_are_dropped_and_their_rewordings_kept():
-    def kept(sentence: str, source: str, title: str = "某市规划") -> bool:
-        unit = Unit("doc/1", "doc", title, "paragraph", "第1段", (), source, 0, len(source))
-        return bool(check_sentences(sentence + "[1]", [unit])[0])
-
     wetland = "对岚湖湿地实施退养还湿1200亩，恢复湿地植被。"
-    assert kept("对岚湖湿地实施退养还湿1200亩。", wetland) and not kept("对岚江湿地实施退养还湿1200亩。", wetland)
+    assert cited_kept("对岚湖湿地实施退养还湿1200亩。", wetland) and not cited_kept("对岚江湿地实施退养还湿1200亩。", wetland)
     drought = "对干旱易发的东部丘陵地区，要提前制定抗旱预案。"
-    assert not kept("干旱易发的北部山区要提前制定抗旱预案。", drought)
+    assert not cited_kept("干旱易发的北部山区要提前制定抗旱预案。", drought)
     fine = "开垦自然湿地的，由林业主管部门责令停止违法行为。"
-    assert not kept("开垦自然湿地的，由生态环境主管部门责令停止违法行为。", fine)
+    assert not cited_kept("开垦自然湿地的，由生态环境主管部门责令停止违法行为。", fine)
     target = "到2027年，全省农村公路总里程达到16.5万公里。"
-    assert kept("到2027年全省农村公路总里程要达到16.5万公里。", target) and not kept("全省农村公路总里程已达到16.5万公里。", target)
+    assert cited_kept("到2027年全省农村公路总里程要达到16.5万公里。", target)
+    assert not cited_kept("全省农村公路总里程已达到16.5万公里。", target)
     duty = "主汛期值班人员不得少于2人。"
-    assert not kept("主汛期值班人员不超过2人。", duty)
-    assert kept("护林员要每天巡山。", "护林员要每日巡山，重点时段实行管控。")
-    assert kept("同意改造的户数应达到总户数的2/3以上。", "同意改造的户数应当达到总户数的三分之二以上。")
-    assert kept("鹤溪市要实现市县乡村四级全覆盖。", "实现电子政务外网市、县、乡、村四级全覆盖。", "鹤溪市数字政府建设方案")
+    assert not cited_kept("主汛期值班人员不超过2人。", duty)
+    assert cited_kept("护林员要每天巡山。", "护林员要每日巡山，重点时段实行管控。")
+    assert cited_kept("同意改造的户数应达到总户数的2/3以上。", "同意改造的户数应当达到总户数的三分之二以上。")
+    assert cited_kept("鹤溪市要实现市县乡村四级全覆盖。", "实现电子政务外网市、县、乡、村四级全覆盖。", "鹤溪市数字政府建设方案")
 
 
 def test_a_figure_written_in_another_magnitude_or_under_its_column_unit_is_the_same_figure():
-    def kept(sentence: str, source: str) -> bool:
-        unit = Unit("doc/1", "doc", "某市规划", "paragraph", "第1段", (), source, 0, len(source))
-        return bool(check_sentences(sentence + "[1]", [unit])[0])
-
-    assert kept("5G基站数量要达到1.2万个。", "到2027年，5G基站数量达到12000个。")
-    assert kept("村道养护资金按每年每公里3500元纳入预算。", "村道养护资金按每年每公里0.35万元的标准纳入预算。")
-    assert kept("桐湾入江口的补偿资金为1500万元。", "表1 第3项 桐湾入江口：补偿资金（万元/年） 1500")
-    assert not kept("5G基站数量要达到1.3万个。", "到2027年，5G基站数量达到12000个。")
-    assert not kept("桐湾入江口的补偿资金为1500元。", "表1 第3项 桐湾入江口：补偿资金（万元/年） 1500")
+    assert cited_kept("5G基站数量要达到1.2万个。", "到2027年，5G基站数量达到12000个。")
+    assert cited_kept("村道养护资金按每年每公里3500元纳入预算。", "村道养护资金按每年每公里0.35万元的标准纳入预算。")
+    assert cited_kept("桐湾入江口的补偿资金为1500万元。", "表1 第3项 桐湾入江口：补偿资金（万元/年） 1500")
+    assert not cited_kept("5G基站数量要达到1.3万个。", "到2027年，5G基站数量达到12000个。")
+    assert not cited_kept("桐湾入江口的补偿资金为1500元。", "表1 第3项 桐湾入江口：补偿资金（万元/年） 1500")
 
 
 def test_the_issues_two_reversals_are_dropped():

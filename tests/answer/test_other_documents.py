@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-OTHER = Path(__file__).resolve().parents[2] / "eval" / "other" / "corpus"
-
-
-@pytest.fixture(scope="module")
-def other(tmp_path_factory):
-    from assistant.answer.assistant import Assistant
-    from assistant.config import Settings
-    from assistant.indexing.build import build_index
-
-    settings = Settings(corpus_dir=OTHER, index_dir=tmp_path_factory.mktemp("other") / "index")
-    build_index(settings)
-    return Assistant.load(settings)
 
 
 @pytest.mark.slow
