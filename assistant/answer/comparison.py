@@ -15,7 +15,7 @@ from ..corpus.repair import squeeze
 from .composition import Writer
 from .conversation import Resolution
 from .intents import GENERIC_HEADS, Composed
-from .question import Candidate, QuestionShape
+from .question import Candidate, QuestionShape, answer_shape
 
 if TYPE_CHECKING:
     from ..indexing.store import Index
@@ -135,8 +135,13 @@ class Comparer:
         return sides if len(sides) >= 2 else []
 
     def compare(self, resolution: Resolution, parties: list[list[str]] | None = None) -> Composed:
-        """A comparison: each document's part, searched in that document alone; a silent one says so (found False: none speaks)."""
+        """A comparison: each document's part, searched in that document alone; a silent one says so (found False: none speaks).
+
+        Sentences are scored for the question's shape: "各要建设多少个…" wants each document's figure.
+        """
         asked_text = resolution.focus or resolution.shown
+        # each part's figure when figures are asked ("各要建设多少个…"); else the topic alone decides
+        shape = answer_shape(asked_text) if answer_shape(asked_text).kind in ("numeric", "table") else FACT
         topic = comparison_topic(asked_text)
         # searched and scored with all that is asked of the topic ("在组织领导上…建立什么机构"), judged by the topic
         searched = without_frame(self.scorer.without_document_names(asked_text))
@@ -151,7 +156,7 @@ class Comparer:
         # each document's sentences from the cross-document search first (it takes turns between
         # the documents), then, for a document with nothing on the topic there, from its own search
         hits = self.retriever.search(resolution.query, k=self.k)
-        overall = self.scorer.candidates(searched, hits, FACT)
+        overall = self.scorer.candidates(searched, hits, shape)
         topic_words = self.index.tokenizer.content_words(topic if parties else self.scorer.without_document_names(topic))
         words = {w: self.scorer.idf(w) for w in dict.fromkeys(topic_words) if not is_frame(w)}
         if len(documents) > MAX_SILENT:
@@ -161,9 +166,15 @@ class Comparer:
         found = {}
         for d in documents:
             found[d.id] = [c for c in overall if c.unit.doc_id == d.id]
-            if len(documents) <= MAX_SILENT and not any(speaks_of(c, words) for c in found[d.id]):
+            # a document with nothing on the topic in the search across documents, or no figure on it for
+            # "各要建设多少个…" (that search gives each document only a few places), is searched alone
+            on_topic = [c for c in found[d.id] if speaks_of(c, words)]
+            figureless = shape is not FACT and not any(shape.bonus(c.sentence) for c in on_topic)
+            if len(documents) <= MAX_SILENT and (not on_topic or figureless):
                 own = self.retriever.search(searched, k=self.k, doc=d.id)
-                found[d.id] += self.scorer.candidates(searched, own, FACT)
+                seen = {(c.unit.id, c.sentence) for c in found[d.id]}
+                found[d.id] += [c for c in self.scorer.candidates(searched, own, shape) if (c.unit.id, c.sentence) not in seen]
+                found[d.id].sort(key=lambda c: -c.score)
         # with many documents and none named, only those that speak to the topic are compared
         titles = {d.id: d.short or d.title for d in documents}
         facets = topic_facets(asked_text)

@@ -167,6 +167,11 @@ def shape_of(question: str, query: str, retriever: SteeredRetriever) -> Question
     """Classifies a question by what its answer must contain."""
     if retriever.is_cross(question):
         return QuestionShape("cross", docs=tuple(d.id for d in retriever.index.documents))
+    return answer_shape(question)
+
+
+def answer_shape(question: str) -> QuestionShape:
+    """What one answer to a question must contain, whatever documents it asks of (a comparison's each part)."""
     units: tuple[str, ...] = ()
     for pattern, wanted in _QUANTITIES:
         if pattern.search(question):

@@ -105,3 +105,11 @@ def test_a_summary_section_is_found_when_the_question_repeats_the_documents_titl
     # "江岭省深化…改革" is the document's own title: the section asked for is 主要任务
     reply = other.ask("江岭省深化现代职业教育体系改革的主要任务有哪些？")
     assert reply.short == "主要任务共4个方面" and "推进职普融通" in reply.answer
+
+
+@pytest.mark.slow
+def test_a_comparison_that_asks_figures_quotes_each_document_s_figure(other):
+    # the search across documents gives the regulation only its article on the platform; its figure is found alone
+    reply = other.ask("东原市政务数据共享开放管理办法和鹤溪市数字政府建设实施方案，对公共数据开放数据集数量分别提出了什么目标？")
+    assert "不少于1200个" in reply.answer and "不少于500个" in reply.answer
+    assert {c.unit.doc_id for c in reply.citations} == {"dy-datashare-rules", "hx-digital-plan"}
