@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..indexing.tokenizer import Tokenizer, folding_table
+from ..indexing.tokenizer import Tokenizer, folding_table, is_noun
 from .analysis import ATTRIBUTES, FRAME_WORDS
 from .english import Reader, is_english
 from .question import MAX_HISTORY, clean_question
@@ -28,6 +28,8 @@ _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 _TRAILING = re.compile(r"[？?。！!\s]+$")
 _LEADING = re.compile(r"^(那么|那|还有|另外|再问|然后|接着|同样|以及|而)")
 MAX_TURNS = 3  # how far back a chain of follow-ups is followed
+_BEFORE_THING = frozenset("对给为向在从把将和与及，,、：:")  # where a 的 phrase before a thing begins
+MAX_SIBLING = 20  # characters of a "那X呢？" whose X may take the place of a thing the earlier question named
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def resolve(question: str, history: list[str], tokenizer: Tokenizer, documents: 
             shown = f"{rewritten}？" if not extra else f"{rewritten}，{extra}？"
             return Resolution(shown, shown, True)
     switched = _switched_topic(focus, base, tokenizer, documents) if _ELLIPTICAL.match(question) else ""
+    if not switched and re.search(r"呢[？?！!。\s]*$", question) and len(focus) <= MAX_SIBLING:
+        switched = _sibling(focus, base, tokenizer)
     if switched:
         return Resolution(switched, switched, True)
     # The follow-up's own words lead; the earlier question supplies the topic.
@@ -148,6 +152,43 @@ def _switched_topic(focus: str, base: str, tokenizer: Tokenizer, documents: froz
         return ""
     start, end = min(a for a, _ in spans), max(b for _, b in spans)
     return f"{base[:start]}{focus}{base[end:]}？"
+
+
+def _sibling(focus: str, base: str, tokenizer: Tokenizer) -> str:
+    """"那社区服务站呢？" after "对新建街道服务中心给多少补助？": a thing of the same kind takes the earlier one's place.
+
+    The follow-up names a thing that shares a word with one the earlier question asked about (服务站
+    ~ 服务中心 by 服务) and adds words of its own. The earlier thing is the run of nouns around the
+    shared words; the follow-up's words replace it, and what the earlier question asked of it stays.
+    "" when the follow-up asks an attribute ("那治理面积呢？"), states a figure ("100周岁以上的呢？" is a
+    condition of the same thing), shares nothing, or adds nothing.
+    """
+    new = [w for w in tokenizer.content_words(focus) if len(w) >= 2 and w not in FRAME_WORDS]
+    if not new or re.search(r"\d", focus) or any(a in focus for a in ATTRIBUTES) or all(w in base for w in new):
+        return ""
+    words = tokenizer.words(base)
+    starts = [sum(len(w) for w in words[:i]) for i in range(len(words) + 1)]
+    shared = [i for i, w in enumerate(words) if len(w) >= 2 and w in new]
+    if not shared:
+        return ""
+
+    def thing(word: str) -> bool:  # a word of the earlier thing's name: a noun, not a place, a number or an asking word
+        return len(word) >= 2 and is_noun(word) and word not in tokenizer.places(word) and not re.search(r"\d|多少|哪|什么|几", word)
+
+    first, last = min(shared), max(shared)
+    while first > 0 and thing(words[first - 1]):
+        first -= 1
+    while last + 1 < len(words) and thing(words[last + 1]):
+        last += 1
+    if first > 1 and words[first - 1] == "的":
+        # "对新建并运营的街道服务中心": what the 的 phrase says of the earlier thing is not said of the new one
+        start = first - 2
+        while start > 0 and words[start - 1] not in _BEFORE_THING and not re.search(r"[省市县区]$", words[start - 1]):
+            start -= 1
+        first = start
+    elif first > 1 and words[first - 2] in _BEFORE_THING and len(words[first - 1]) >= 2 and not is_noun(words[first - 1]):
+        first -= 1  # "对新建街道服务中心": the verb that qualifies the earlier thing goes with it
+    return f"{base[: starts[first]]}{focus}{base[starts[last + 1] :]}？"
 
 
 def needs_context(question: str) -> bool:
