@@ -45,6 +45,11 @@ _QUANTITIES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"多少处"), ("处",)),
     (re.compile(r"多少家"), ("家",)),
     (re.compile(r"多少个(?!百分点)"), ("个",)),
+    (re.compile(r"多少分(?!之|钟)"), ("分",)),  # a score ("录取分数线是多少分")
+    (re.compile(r"多少亿(?![元吨人户亩])"), ("亿",)),
+    # a month or a day asked: the answer must date it to that grain ("几月份完工", "哪几天")
+    (re.compile(r"几月|哪个月|哪一个月"), ("月",)),
+    (re.compile(r"哪一?天|哪几天|几号|几日"), ("日",)),
     # any other measure word after 多少 ("多少座煤矿", "多少所学校"): the answer must give a number of it
     *((re.compile(rf"多少[万亿]?{c}"), (c,)) for c in "座所名台辆间栋艘架场批棵"),
 ]

@@ -251,3 +251,11 @@ def test_a_word_the_documents_use_in_a_longer_form_is_not_off_their_subject(assi
     # 重点项目 ~ 重点工程项目: not "文件没有涉及" (a word with none of its pairs still is: 下雨)
     assert assistant.ask("江苏规划里徐州有哪些重点项目？").found
     assert not assistant.ask("明天徐州会下雨吗？").found
+
+
+def test_a_month_or_a_score_the_documents_never_give_is_not_answered_with_the_things_other_figures(assistant):
+    # the project's household count is given, its completion month is not
+    reply = assistant.ask("贾汪区避险搬迁安置项目计划在几月份完工？")
+    assert not reply.found and "没有给出所问的数字" in reply.answer
+    assert "1363户" in reply.answer  # what the documents do say, cited
+    assert assistant.ask("江苏规划的规划期是哪几年？").found
