@@ -166,8 +166,12 @@ class Tokenizer:
 
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
-    """Every word tagged ns (place) in jieba's dictionary and in the domain dictionary."""
-    return _tagged()[0]
+    """Every word tagged ns (place) in jieba's dictionary and in the domain dictionary.
+
+    But for a conjunction before a unit of government ("市和县按比例分担": 和县, 与市) and 新建 (a
+    verb far more often than the district): policy texts mean those words, not the places.
+    """
+    return frozenset(p for p in _tagged()[0] if not _NOT_PLACES.fullmatch(p))
 
 
 def is_noun(word: str) -> bool:
@@ -304,6 +308,7 @@ def _store(tokenizer, path: Path, key: str, dictionary: Path) -> None:
     _write_cache(path, meta, words + [str(tokenizer.FREQ[w]) for w in words])
 
 
+_NOT_PLACES = re.compile(r"[和与及或][省市县区镇乡村]|新建")
 # Words jieba tags as places that name no particular place.
 GENERIC_PLACES = frozenset(
     [

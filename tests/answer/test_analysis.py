@@ -55,3 +55,9 @@ def test_several_questions_in_a_row_are_split_and_one_question_is_not():
     assert question_parts("A区面积多大？涉及多少人？") == ["A区面积多大？", "涉及多少人？"]
     assert question_parts("规划期是哪几年？") == ["规划期是哪几年？"]
     assert question_parts("真的吗？好？") == ["真的吗？好？"]  # "好？" asks nothing of its own
+
+
+def test_a_conjunction_before_a_unit_of_government_and_a_verb_are_no_places(index):
+    # jieba tags 和县 and 新建 as places; in "市和县按比例分担", "新建改建道路" they are not
+    assert index.tokenizer.places("资金由市和县按比例分担，新建改建道路1400公里") == []
+    assert index.tokenizer.places("贾汪区和沛县") == ["贾汪区", "沛县"]
