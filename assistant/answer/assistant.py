@@ -41,6 +41,7 @@ SAID_SCORE = 0.3
 _MARKER = re.compile(r"\[(\d+)\]")
 _REASON = re.compile(r"^文件中没有找到能回答这个问题的内容（(.+?)）。")  # the reason a refusal's first line gives
 _QUOTED = re.compile(r"[^\[\]\n]+\[\d+\]")  # a quoted sentence with its marker
+_QUOTED_REF = re.compile(r"([^\[\]\n]+?)\[(\d+)\]")  # ... its text and its reference
 PART_CUE = re.compile(QUESTION_CUE.pattern + r"|多大|多长|多高|多远|多久|几|谁|哪|何")
 # question words and pronouns ("几个", "这项") are not what a part is about
 _ASKS = re.compile(r"多少|几[个项处家户年倍成条类]?(?=[？?，,]|$)|哪些|哪个|哪几|什么|是否|何时|多大|多长|多高|怎么|如何|吗[？?]?$")
@@ -340,14 +341,25 @@ class Assistant:
         """"第一条具体是怎么说的？" after a list: the nth item of the earlier answer, quoted more fully."""
         earlier = self.ask(history[-1], list(history[:-1]), doc=doc)
         number = chinese_number(ordinal.group(1))
-        if not earlier.found or not 1 <= number <= len(earlier.citations):
-            return Reply(question=text, query=text, answer=UNCLEAR, found=False, notice=UNCLEAR_NOTICE)
-        unit = earlier.citations[number - 1].unit
-        writer = Writer()
-        for sentence in sentences(unit.body)[:ITEM_SENTENCES]:
-            writer.quote(unit, sentence)
         shown = f"{earlier.query}——{text}"
-        return Reply(question=text, query=shown, answer=writer.text(), found=True, citations=tuple(writer.citations), short=unit.label)
+        writer = Writer()
+        if earlier.found and 1 <= number <= len(earlier.citations) and len(earlier.citations) > 1:
+            unit = earlier.citations[number - 1].unit
+            for sentence in sentences(unit.body)[:ITEM_SENTENCES]:
+                writer.quote(unit, sentence)
+            return Reply(question=text, query=shown, answer=writer.text(), found=True, citations=tuple(writer.citations), short=unit.label)
+        # one unit's "一是…；二是…；三是…" quoted as sentences: the nth of them is the item
+        quoted = [(m.group(1), int(m.group(2))) for m in _QUOTED_REF.finditer(earlier.answer)] if earlier.found else []
+        if not 1 <= number <= len(quoted) or len(quoted) < 2:
+            return Reply(question=text, query=text, answer=UNCLEAR, found=False, notice=UNCLEAR_NOTICE)
+        sentence, ref = quoted[number - 1]
+        unit = next(c.unit for c in earlier.citations if c.ref == ref)
+        # (the answer's own opening, "共3项：", is no part of the quote)
+        sentence = next((sentence[i:] for i in range(len(sentence)) if sentence[i:].strip() in unit.body), "")
+        if len(sentence.strip()) < MIN_PART:
+            return Reply(question=text, query=text, answer=UNCLEAR, found=False, notice=UNCLEAR_NOTICE)
+        writer.quote(unit, sentence)
+        return Reply(question=text, query=shown, answer=writer.text(), found=True, citations=tuple(writer.citations))
 
     def _compose(self, asked: Question, candidates: list, resolution: Resolution) -> Composed:
         """The answer by intent; the general composer when the intent's structure is not in the evidence."""

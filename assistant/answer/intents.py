@@ -676,6 +676,13 @@ def _reverses_direction(asked: str, text: str) -> bool:
     return bool(re.search(f"[由从][^。；]*?{re.escape(end)}[^。；]*?(?:向|到|转向|转为){re.escape(start)}", text))
 
 
+_RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*[∶:：比]\s*(\d+(?:\.\d+)?)(?:\s*[∶:：比]\s*(\d+(?:\.\d+)?))?")
+
+
+def _ratio(found: re.Match[str]) -> tuple[str, ...]:
+    return tuple(g for g in found.groups() if g)
+
+
 def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Scorer) -> str:
     """是 or 否 for a yes/no question, from the cited units.
 
@@ -690,6 +697,10 @@ def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Score
     if stated and figures(text) and not any(n.rstrip("%") in text for n in stated):
         return "否"
     if any(f"{year}年" not in text for year in question.years) and re.search(r"(?:19|20)\d{2}年", text):
+        return "否"
+    # "按6∶4分担的吗" when the evidence says 4∶6: a ratio is its figures in their order
+    ratios = {_ratio(m) for m in _RATIO.finditer(question.text)}
+    if ratios and not ratios <= {_ratio(m) for m in _RATIO.finditer(text)} and _RATIO.search(text):
         return "否"
     if _contradicts_bound(question.text, text) or _reverses_direction(question.text, text):
         return "否"

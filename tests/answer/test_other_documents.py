@@ -113,3 +113,19 @@ def test_a_comparison_that_asks_figures_quotes_each_document_s_figure(other):
     reply = other.ask("东原市政务数据共享开放管理办法和鹤溪市数字政府建设实施方案，对公共数据开放数据集数量分别提出了什么目标？")
     assert "不少于1200个" in reply.answer and "不少于500个" in reply.answer
     assert {c.unit.doc_id for c in reply.citations} == {"dy-datashare-rules", "hx-digital-plan"}
+
+
+@pytest.mark.slow
+def test_a_ratio_is_its_figures_in_their_order(other):
+    reply = other.ask("鹤溪高龄津贴资金是市和县按6∶4分担的吗？")  # the regulation says 4∶6
+    assert reply.short == "否" and "4∶6" in reply.answer
+
+
+@pytest.mark.slow
+def test_the_nth_item_of_one_unit_s_enumeration_is_its_nth_quoted_sentence(other):
+    # the three measures are sentences of one paragraph (一是…；二是…；三是…), cited once
+    earlier = "鹤溪中小企业纾困通知里稳定用工有哪些措施？"
+    reply = other.ask("第二条具体补多少？", [earlier])
+    assert reply.found and reply.answer.startswith("二是") and "1500元" in reply.answer
+    assert all(c.quote in c.unit.body for c in reply.citations)
+    assert not other.ask("第九条呢？", [earlier]).found  # there is no ninth: asked what is meant
