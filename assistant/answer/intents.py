@@ -59,7 +59,8 @@ RANK_STEP = 0.01  # between headings whose titles cover the question alike, the 
 UNRANKED = 25  # the rank given to a heading none of whose units was retrieved
 
 
-_ASKING_WORDS = re.compile(r"哪些|哪几|哪个|什么|怎么|怎样|如何|多少|几个")  # what asks, not what the section is about
+# what asks, not what the section is about ("主要包括哪几个方面")
+_ASKING_WORDS = re.compile(r"哪些|哪几|哪个|什么|怎么|怎样|如何|多少|几个|(?:主要)?(?:包括|包含|涵盖)|哪")
 GENERIC_HEADS = re.compile(r"措施|举措|任务|工作|内容|方面|情况|问题|要求|有关|相关|主要|重点|具体")
 
 

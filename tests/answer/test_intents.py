@@ -281,3 +281,5 @@ def test_a_summary_section_is_found_by_its_topic_not_the_asking_words(assistant)
     # 哪些 is no topic: 目标 finds "第三节 发展目标", whose paragraphs are the points
     reply = assistant.ask("江苏规划的主要目标有哪些方面？")
     assert reply.short == "发展目标共5个方面" and "接续替代产业" in reply.answer
+    # 包括 asks too: "主要包括哪几个方面" finds the same section, not the box whose sentences say 主要包括
+    assert assistant.ask("江苏规划的发展目标主要包括哪几个方面？").short == "发展目标共5个方面"
