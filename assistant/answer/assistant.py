@@ -25,6 +25,7 @@ from .composition import Writer, compose, enumeration_of, named_family
 from .conversation import Resolution, Resolver
 from .evidence import Scorer
 from .intents import Composed
+from .outline import outline
 from .question import QuestionShape, Refusal, clean_question, sentences, shape_of, unmarked
 
 SEARCH_K = 8
@@ -366,6 +367,10 @@ class Assistant:
         intent, index = asked.intent, self.index
         family = named_family(resolution.focus or resolution.query, candidates, index) if intent in ("count", "list") else []
         special = intents.pointed_article(asked, candidates, self.scorer) if intent in ("fact", "list", "summary", "method") else None
+        if special is not None:
+            return special
+        if intent == "summary" and asked.docs and intents.summarise(asked, candidates, index, self.scorer) is None:
+            special = outline(asked, self.scorer)  # "这份通知主要从哪几个方面…": the document's own points
         if special is not None:
             return special
         if intent == "superlative":

@@ -129,3 +129,15 @@ def test_the_nth_item_of_one_unit_s_enumeration_is_its_nth_quoted_sentence(other
     assert reply.found and reply.answer.startswith("二是") and "1500元" in reply.answer
     assert all(c.quote in c.unit.body for c in reply.citations)
     assert not other.ask("第九条呢？", [earlier]).found  # there is no ninth: asked what is meant
+
+
+@pytest.mark.slow
+def test_a_notice_of_plain_paragraphs_is_outlined_by_their_parallel_openers(other):
+    # no headings: its points are the paragraphs that open "在…方面，", not the enumeration inside one of them
+    reply = other.ask("鹤溪支持中小企业纾困的通知，主要从哪几个方面发力？")
+    assert reply.short == "共5个方面"
+    for point in ("在降低经营成本方面", "在加强融资支持方面", "在稳定企业用工方面", "在拓展市场空间方面", "在优化涉企服务方面"):
+        assert point in reply.answer
+    assert all(c.quote in c.unit.body for c in reply.citations)
+    # a topic of its own is no outline: the section or sentences on it answer
+    assert other.ask("鹤溪纾困通知在加强融资支持方面有哪些措施？").short != "共5个方面"
