@@ -49,8 +49,8 @@ LOCATE = re.compile(
 # counts items, "一共要安置多少户" adds figures) and both before the plain number question.
 INTENT_PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("locate", LOCATE),
-    # "帮我梳理几个要点", "概括一下有几个方面": points are asked for, not how many
-    ("summary", re.compile(r"梳理|归纳|提炼|概括|概述|盘点|总结一下")),
+    # "帮我梳理几个要点", "概括为几个方面": the points are asked for, not how many
+    ("summary", re.compile(r"(?:梳理|归纳|提炼|概括|概述|盘点|总结)[^，。？?]{0,8}?几(?:个|条|点)?(?:要点|方面|点)")),
     ("count", re.compile(_COUNTED)),
     ("sum", re.compile(r"一共|合计|总共|共计|总计|加起来|之和|总和|累计共")),
     ("difference", re.compile(_DIFFERENCE)),

@@ -59,8 +59,9 @@ RANK_STEP = 0.01  # between headings whose titles cover the question alike, the 
 UNRANKED = 25  # the rank given to a heading none of whose units was retrieved
 
 
-# what asks, not what the section is about ("主要包括哪几个方面")
-_ASKING_WORDS = re.compile(r"哪些|哪几|哪个|什么|怎么|怎样|如何|多少|几个|(?:主要)?(?:包括|包含|涵盖)|哪")
+_ASKING_WORDS = re.compile(r"哪些|哪几|哪个|什么|怎么|怎样|如何|多少|几个")  # what asks, not what the section is about
+# A summary's 包括 asks too ("发展目标主要包括哪几个方面"); a list's names its members ("X包括哪些" → "X包括A、B").
+_SUMMARY_ASKING = re.compile(_ASKING_WORDS.pattern + r"|(?:主要)?(?:包括|包含|涵盖)|哪")
 GENERIC_HEADS = re.compile(r"措施|举措|任务|工作|内容|方面|情况|问题|要求|有关|相关|主要|重点|具体")
 
 
@@ -132,7 +133,8 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
     # "保障措施" asks for the 保障 section: generic head nouns say what kind of answer, not which section
     # (unless nothing else is left: "重点任务共有几项" asks for the 重点任务 section)
     base = re.sub(r"[共几多少项个条类]", "", scorer.without_document_names(question.focus)) or question.focus or question.text
-    stripped = GENERIC_HEADS.sub("", _ASKING_WORDS.sub("", base))
+    asking = _SUMMARY_ASKING if question.intent == "summary" else _ASKING_WORDS
+    stripped = GENERIC_HEADS.sub("", asking.sub("", base))
     rank: dict[tuple[str, tuple[str, ...]], int] = {}
     for position, candidate in enumerate(candidates[:20]):
         for depth in range(1, len(candidate.unit.path) + 1):
@@ -142,8 +144,8 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
         # within the document the question names: its generic heads may be a section's title ("主要任务"), and
         # the words of its own title describe the document, not one of its sections ("江岭省深化…改革的主要任务")
         titles = squeeze("".join(d.title for d in index.documents if d.id in question.docs))
-        untitled = "".join(w for w in scorer.tokenizer.words(_ASKING_WORDS.sub("", base)) if not _in_title(squeeze(w), titles))
-        topics += [t for t in dict.fromkeys([_ASKING_WORDS.sub("", base), untitled]) if t and t not in topics]
+        untitled = "".join(w for w in scorer.tokenizer.words(asking.sub("", base)) if not _in_title(squeeze(w), titles))
+        topics += [t for t in dict.fromkeys([asking.sub("", base), untitled]) if t and t not in topics]
     best = None
     for topic in topics:  # the topic without generic heads first, then with them ("主要任务有哪些" → 主要任务)
         best = _titled(question, topic, scorer, sections, rank)

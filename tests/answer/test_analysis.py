@@ -18,6 +18,7 @@ INTENTS = [
     ("第二章主要讲了什么？", "summary"),
     ("实施方案的主要目标有哪些方面？", "summary"),
     ("去年取得了哪些成绩？帮我梳理几个要点。", "summary"),  # points asked for, not how many
+    ("概括一下，方案一共有几项重点任务？", "count"),  # a count asked after the word, not the points
     ("表2中哪些指标是约束性的？", "table"),
     ("补助对象包括哪些人？", "list"),
     ("条例从什么时候开始施行？", "time"),
