@@ -227,8 +227,11 @@ def table_rows(question: Question, candidates: list[Candidate], index: Index, sc
     if table is None:
         return None
     rows = [u for u in scorer.by_document.get(table.doc_id, ()) if u.kind == Kind.TABLE_ROW and u.path == (*table.path, table.text)]
+    # what names the document or the table ("东原节水方案的主要指标里", "“四好农村路”意见的指标表") filters no rows
+    named = squeeze(table.doc_title + "".join(table.path) + table.text) + scorer.doc_names.get(table.doc_id, "")
+    quoted = [t for t in _quoted(question.text) if squeeze(t) not in named]
     # the question's own words (its focus is squeezed, and gluing words makes jieba see new ones)
-    words = [w for w in scorer.tokenizer.content_words(question.text) if w not in TABLE_WORDS and w not in squeeze(table.text)]
+    words = [w for w in scorer.tokenizer.content_words(question.text) if w not in TABLE_WORDS and w not in named]
     words = [w for w in words if w not in _QUESTION_FRAME and "几" not in w and "哪" not in w and not any(c in w for c in COLUMN_WORDS)]
     words = [w for w in words if not any(w in term for term in _quoted(question.text)) and not THRESHOLD.search(w)]
     words = [w for w in words if len(w) >= 2 and not NO_FIGURE.search(w) and w not in ("没有", "给出", "具体", "超过", "达到", "分别")]
@@ -236,7 +239,7 @@ def table_rows(question: Question, candidates: list[Candidate], index: Index, sc
     # "以百分比计" names a unit of the values, "规划表1" the table itself: neither filters rows by their words
     words = [w for w in words if not _PERCENT_WORD.search(w) and not w.endswith("表")]
     # "是预期性而不是约束性的": a negated term is what the rows must not say
-    negated = [squeeze(t) for t in _NEGATED.findall(question.text)]
+    negated = [re.sub(r"(?<=..)(?:指标|项目|类)$", "", squeeze(t)) for t in _NEGATED.findall(question.text)]  # 不是约束性指标 → 约束性
     words = [w for w in words if not any(w in t for t in negated) and w not in _NEGATIONS]
     missing = [w for w in words if not any(w in squeeze(row.body) for row in rows)]
     unknown = [w for w in missing if squeeze(w) not in scorer.corpus and len(w) >= MIN_PROPERTY]
@@ -246,7 +249,7 @@ def table_rows(question: Question, candidates: list[Candidate], index: Index, sc
     if missing and len(missing) == len(words):
         return None  # the question filters by something the rows do not show: the general answer
     chosen = [row for row in rows if all(w in squeeze(row.body) for w in words if w not in missing)]
-    chosen = [row for row in chosen if all(term in row.body for term in _quoted(question.text))]
+    chosen = [row for row in chosen if all(term in row.body for term in quoted)]
     chosen = [row for row in chosen if not any(t in squeeze(row.body + row.sentence) for t in negated)]
     chosen = _by_values(_PERCENT_WORD.sub("%", question.text), chosen)
     if not chosen:

@@ -141,3 +141,13 @@ def test_a_notice_of_plain_paragraphs_is_outlined_by_their_parallel_openers(othe
     assert all(c.quote in c.unit.body for c in reply.citations)
     # a topic of its own is no outline: the section or sentences on it answer
     assert other.ask("鹤溪纾困通知在加强融资支持方面有哪些措施？").short != "共5个方面"
+
+
+@pytest.mark.slow
+def test_the_words_that_name_the_document_or_its_table_filter_no_rows(other):
+    # 节水 is the document's (东原节水方案), 农村 and “四好农村路” the table's: only 约束性 filters the rows
+    assert other.ask("东原节水方案的主要指标里，哪些是约束性指标？").short.startswith("共3项：用水总量")
+    assert other.ask("“四好农村路”实施意见的指标表中约束性指标有几项？").short.startswith("共3项")
+    # "不是约束性指标": the negated property is 约束性, what the rows say
+    negative = other.ask("东原节水方案的主要指标里，哪些不是约束性指标？")
+    assert negative.short == "共2项：农田灌溉水有效利用系数、再生水利用率"
