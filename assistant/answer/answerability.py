@@ -10,6 +10,8 @@ documents in general, never a phrase of one plan.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
@@ -97,7 +99,7 @@ class Checker:
         A follow-up's resolved question carries the earlier subject's words ("镇江的呢？" after
         "徐州的鼓楼老工业区…" reads "镇江的鼓楼老工业区…"), so its asked heads are not held against it.
         """
-        absent = self.absent_words(question)
+        absent = self.absent_words(question) or self.everyday_words(question)
         if absent:
             return Refusal(f"文件没有涉及“{'、'.join(absent)}”")
         docs = question.docs or tuple(dict.fromkeys(c.unit.doc_id for c in candidates[:1]))
@@ -135,6 +137,12 @@ class Checker:
         framing = set(question.places) | self.names
         topical = [w for w in words if w not in missing and w not in framing and len(w) >= 2]
         return missing if missing and not topical else []
+
+    def everyday_words(self, question: Question) -> list[str]:
+        """The everyday matters (data/everyday_words.txt: weather, share prices…) the question names and the documents never do."""
+        text = squeeze(question.text)
+        found = [w for w in _everyday() if w in text and w not in self.scorer.corpus]
+        return [w for w in found if not any(w != other and w in other for other in found)]  # 天气预报, not 天气 too
 
     def _known(self, word: str) -> bool:
         """A word the documents use, or, for a longer word, most of whose character pairs they use (the bigrams of
@@ -219,6 +227,12 @@ class Checker:
         conditions = _COMPARED.sub("", question.text)  # "超过1000" filters values; it names no thing
         stated = [n for n in question.numbers if len(re.sub(r"\D", "", n)) >= 2 and n in squeeze(conditions)]
         return [n for n in stated if re.sub(r"[^\d.]", "", n) not in where]
+
+
+@lru_cache(maxsize=1)
+def _everyday() -> tuple[str, ...]:
+    text = (resources.files("assistant") / "data" / "everyday_words.txt").read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def _named(word: str, text: str) -> bool:

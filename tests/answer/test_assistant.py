@@ -76,7 +76,10 @@ def test_a_cross_document_question_answers_for_each_document_and_says_when_one_i
         ("江苏规划为什么取消了采煤沉陷区治理？", "文件没有提到“取消”，问题的前提与文件不符"),
         ("表1中历史遗留矿山（区）环境恢复治理率2030年的目标是多少？", "文件没有涉及2030年"),
         # a figure asked of something no retrieved unit names (目标 only frames it)
-        ("徐州的房价调控目标是多少？", "文件没有给出关于“房价、调控”的内容"),
+        ("徐州的调控目标是多少？", "文件没有给出关于“调控”的内容"),
+        # everyday matters the documents never mention, asked with their words
+        ("徐州的房价调控目标是多少？", "文件没有涉及“房价”"),
+        ("徐州下周天气怎么样，会不会影响采煤沉陷区治理工程施工？", "文件没有涉及“天气”"),
     ],
 )
 def test_questions_the_documents_do_not_answer_are_refused_helpfully(assistant, question, reason):
