@@ -33,8 +33,12 @@ _COMPARE_FRAME = re.compile(
 _COMPARE_VERBS = re.compile(r"提出|提到|规定|明确|要求|目标|成效|举措|做法|安排|部署|怎么|什么|如何|各自|分别|展开|期间")
 _ABOUT = re.compile(r"在(.+?)(?:方面|领域|问题上|工作上|上(?=[，,、]))")
 # Words that compare sides a question names ("青川和岚山各有什么规定", "…的标准有什么不同").
-_COMPARING = re.compile(r"不同|不一样|一样吗|相同|区别|差别|差异|异同|相比|对比|比较|各有|各是|各自|分别")
+# (各 before a verb, "各奖励多少", compares; before a noun, "各地", "各级", it does not)
+_COMPARING = re.compile(
+    r"不同|不一样|一样吗|相同|区别|差别|差异|异同|相比|对比|比较|各自|分别|各(?![地级类项种部区县市乡镇省村个条位方家所界族国])"
+)
 _ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:省|市|县|区|自治州|自治县)")  # the place a document's title opens with
+SIDE_BAR = 0.12  # ... or this, on a side a question names by place whose document was chosen for the topic
 SIDE_DEPTH = 50  # hits searched for the document of each side a comparison names by place
 MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
 STRONG_MATCH = 0.5  # a best sentence this good answers a comparison even when the topic's own words are not in it
@@ -72,7 +76,12 @@ def topic_facets(text: str) -> list[str]:
 
 
 def per_document(
-    found: dict[str, list[Candidate]], titles: dict[str, str], topic: dict[str, float], silent: bool = True, each: bool = False
+    found: dict[str, list[Candidate]],
+    titles: dict[str, str],
+    topic: dict[str, float],
+    silent: bool = True,
+    each: bool = False,
+    bar: float = COMPARE_BAR,
 ) -> Composed:
     """One part per document in index order, best sentences quoted; a silent document says so.
 
@@ -81,7 +90,7 @@ def per_document(
     """
     writer, lines, silent, says_silent = Writer(), [], [], silent
     for doc_id, candidates in found.items():
-        good = [c for c in candidates if c.score >= COMPARE_BAR and speaks_of(c, topic)]
+        good = [c for c in candidates if c.score >= bar and speaks_of(c, topic)]
         if not good:
             if says_silent:
                 lines.append(f"《{titles[doc_id]}》：未涉及该内容。")
@@ -190,6 +199,9 @@ class Comparer:
             if composed.found:
                 return composed
         composed = per_document(found, titles, words, silent=len(self.index.documents) <= MAX_SILENT or len(named) >= 2)
+        if not composed.found and parties:
+            # each side's document was chosen for the topic: a sentence on the topic's words is its part, however it is worded
+            composed = per_document(found, titles, words, bar=SIDE_BAR)
         if not composed.found and (parties or (overall and overall[0].score >= STRONG_MATCH)):
             # (each side's document was chosen for the topic: its best sentences are its part)
             # the topic is worded unlike the text but the documents clearly speak to the question: answer per document

@@ -151,3 +151,13 @@ def test_the_words_that_name_the_document_or_its_table_filter_no_rows(other):
     # "不是约束性指标": the negated property is 约束性, what the rows say
     negative = other.ask("东原节水方案的主要指标里，哪些不是约束性指标？")
     assert negative.short == "共2项：农田灌溉水有效利用系数、再生水利用率"
+
+
+@pytest.mark.slow
+def test_each_place_s_document_answers_for_its_side_however_the_question_is_worded(other):
+    # "各奖励多少钱" compares (各 before a verb); each side's document was chosen for the topic
+    reply = other.ask("青川和东原的文旅文件，对每条精品线路各奖励多少钱？")
+    assert reply.found and "每条20万元奖励" in reply.answer
+    assert {c.unit.doc_id for c in reply.citations} == {"qc-tourism-notice", "dy-tourism-plan"}
+    # 各 before a noun ("各区县") compares nothing
+    assert other.ask("青川市农村公路养护资金各区县每年每公里不低于多少？").short != "两份文件都有涉及"
