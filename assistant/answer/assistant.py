@@ -48,6 +48,7 @@ PART_CUE = re.compile(QUESTION_CUE.pattern + r"|多大|多长|多高|多远|多�
 _ASKS = re.compile(r"多少|几[个项处家户年倍成条类]?(?=[？?，,]|$)|哪些|哪个|哪几|什么|是否|何时|多大|多长|多高|怎么|如何|吗[？?]?$")
 _ASKING = re.compile(r"^(?:几|多少|多大|哪|什么|这|那|该|其|它)")
 COVERED = 0.5  # share of a part's words an answer to the whole question must quote to answer that part too
+MAX_KEYWORDS = 12  # characters of an unpunctuated text without an asking word that is keywords, not a statement
 MIN_PART = 4  # characters of a question sentence that asks something of its own (not "是吗？")
 MAX_PARTS = 4  # more question marks than this is pasted text, not questions asked in a row
 UNDECIDED = "文件没有用问题中的说法直接作答，相关表述是："  # a yes/no question worded unlike the documents
@@ -61,6 +62,11 @@ _WHICH_DOCUMENT = re.compile(r"哪(?:一)?(?:份|个|部|篇)(?:文件|规划|�
 _TABLE_CONTEXT = re.compile(r"表\s*\d|指标")  # an earlier question about a table's rows
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _keywords(text: str) -> bool:
+    """Bare keywords ("人才支撑 老矿区", "避险安置"): no asking word, a few words and no sentence."""
+    return not PART_CUE.search(text) and not re.search(r"[。，,；;！!]", text) and (len(text) <= MAX_KEYWORDS or len(text.split()) >= 2)
 
 
 def _enumerates(best) -> bool:
@@ -391,7 +397,8 @@ class Assistant:
         elif intent == "locate":
             words = index.tokenizer.content_words(intents.without_locator(resolution.focus or asked.focus))
             special = intents.locate(asked, candidates, {w: self.scorer.idf(w) for w in words if len(w) >= 2})
-        elif intent == "method":
+        elif intent == "method" or (intent == "fact" and _keywords(asked.text)):
+            # ("人才支撑 老矿区": bare keywords ask what the clause on them says, as "如何…" does)
             words = index.tokenizer.content_words(resolution.focus or asked.focus)
             special = intents.measures(asked, candidates, frozenset(w for w in words if len(w) >= 2 and self.scorer.idf(w) >= TOPIC_IDF))
         elif intent in ("sum", "difference"):

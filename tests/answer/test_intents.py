@@ -283,3 +283,10 @@ def test_a_summary_section_is_found_by_its_topic_not_the_asking_words(assistant)
     assert reply.short == "发展目标共5个方面" and "接续替代产业" in reply.answer
     # 包括 asks too: "主要包括哪几个方面" finds the same section, not the box whose sentences say 主要包括
     assert assistant.ask("江苏规划的发展目标主要包括哪几个方面？").short == "发展目标共5个方面"
+
+
+def test_bare_keywords_quote_the_clause_on_them(assistant):
+    # no asking word: what the clause that speaks of the keywords says, in its order
+    reply = assistant.ask("人才支撑 老矿区")
+    assert reply.answer.startswith("（十八）强化人才支撑。") and "股票期权" in reply.answer
+    assert len({c.unit.id for c in reply.citations}) == 1
