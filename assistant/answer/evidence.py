@@ -217,5 +217,6 @@ class Scorer:
             ]
             # the number must come in a sentence that is about the question, not just any number
             if not any(shape.has_quantity(c.sentence) and c.score >= QUANTITY_SCORE for c in (about or candidates)[:QUANTITY_DEPTH]):
-                return Refusal("文件中没有给出所问的数字", cite=True)
+                asked = "时间" if set(shape.units) <= {"年", "月", "日"} else "数字"
+                return Refusal(f"文件中没有给出所问的{asked}", cite=True)
         return None

@@ -50,6 +50,7 @@ _QUANTITIES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     # a month or a day asked: the answer must date it to that grain ("几月份完工", "哪几天")
     (re.compile(r"几月|哪个月|哪一个月"), ("月",)),
     (re.compile(r"哪一?天|哪几天|几号|几日"), ("日",)),
+    (re.compile(r"(?<!到)(?:哪一年|哪年|何年)(?!底|末)"), ("年",)),  # "哪一年开始治理" (not "到哪一年", the plan's end)
     # any other measure word after 多少 ("多少座煤矿", "多少所学校"): the answer must give a number of it
     *((re.compile(rf"多少[万亿]?{c}"), (c,)) for c in "座所名台辆间栋艘架场批棵"),
 ]

@@ -259,6 +259,9 @@ def test_a_word_the_documents_use_in_a_longer_form_is_not_off_their_subject(assi
 def test_a_month_or_a_score_the_documents_never_give_is_not_answered_with_the_things_other_figures(assistant):
     # the project's household count is given, its completion month is not
     reply = assistant.ask("贾汪区避险搬迁安置项目计划在几月份完工？")
-    assert not reply.found and "没有给出所问的数字" in reply.answer
+    assert not reply.found and "没有给出所问的时间" in reply.answer
     assert "1363户" in reply.answer  # what the documents do say, cited
     assert assistant.ask("江苏规划的规划期是哪几年？").found
+    # a year asked ("哪一年开始治理") of a sentence that gives none; "到哪一年" asks the plan's end, which it gives
+    assert "没有给出所问的时间" in assistant.ask("潘安湖湿地是哪一年开始治理的？").answer
+    assert assistant.ask("江苏规划到哪一年？").found
