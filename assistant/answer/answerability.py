@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # Words of a question about a table or box that name its columns or frame the question, not its subject.
 _STRUCTURE_WORDS = frozenset({"指标", "目标", "实际", "数值", "达到", "要求", "项目", "内容", "列出", "提出", "年底", "以上"})
 _INTERROGATIVE = re.compile(r"几|哪|多少|什么|怎|吗|呢")  # "几年", "哪年": question words jieba keeps whole
+MEMBERSHIP_DEPTH = 12  # the best sentences searched for one that lists a thing as the class a question says
 PREMISE_DEPTH = 6  # the best candidates searched for the reversal a question presupposes
 CONDITION_DEPTH = 3  # the best candidates searched for a figure the question states as a condition
 # Intents whose stated figures are conditions the evidence must meet ("70至79周岁的…每月多少元").
@@ -69,6 +70,11 @@ LITERAL_CATEGORIES = frozenset(
     }
 )
 _CATEGORY = re.compile(r"哪个|哪些|哪几个|哪几类|哪一类|哪类|哪种|哪一种|什么样的|什么|何种")  # "…哪个网站", "…什么材料"
+# "把X列为Y", "X被确定为Y": a membership a question may take for granted
+_MEMBERSHIP = re.compile(
+    r"(?:把|将)([\u4e00-\u9fff]{2,10}?)(?:列为|列入|确定为|纳入|认定为|划为|定为)([\u4e00-\u9fff“”]{2,12}?)(?:的|[？?，,。]|$)"
+    r"|([\u4e00-\u9fff]{2,10}?)被(?:列为|列入|确定为|纳入|认定为|划为|定为)([\u4e00-\u9fff“”]{2,12}?)(?:的|[？?，,。]|$)"
+)
 HEAD_DEPTH = 3  # the best candidates whose units must name the asked head
 # "什么称号", "哪些载体" ask for an instance of the head, which the text names without the head word;
 # "…的房价是多少" asks a figure of the head, which a sentence giving it names.
@@ -120,7 +126,27 @@ class Checker:
             return Refusal(f"文件没有给出关于“{'、'.join(missing)}”的内容", cite=True)
         if question.reversal and not any(question.reversal in squeeze(c.sentence) for c in candidates[:PREMISE_DEPTH]):
             return Refusal(f"文件没有提到“{question.reversal}”，问题的前提与文件不符", cite=True)
+        member = self.unfounded_membership(question, candidates)
+        if member:
+            return Refusal(f"文件没有把“{member[0]}”列为“{member[1]}”，问题的前提与文件不符", cite=True)
         return None
+
+    def unfounded_membership(self, question: Question, candidates: list[Candidate]) -> tuple[str, str] | None:
+        """(thing, class) when a question takes for granted that a thing is listed as a class no evidence lists it as.
+
+        "为什么把常州列为资源枯竭城市？" presupposes the listing; when none of the best units names both
+        常州 and 资源枯竭城市 (in its text or headings), the premise is not the documents'. A yes/no
+        question asks whether it holds, and is answered so.
+        """
+        claim = _MEMBERSHIP.search(question.text)
+        if not claim or question.intent == "yesno":
+            return None
+        thing, kind = (re.sub(r"^(?:为什么|为何|因何)", "", squeeze(part).strip("“”\"")) for part in claim.groups() if part)
+        if len(thing) < 2 or len(kind) < 2 or _INTERROGATIVE.search(thing + kind):
+            return None  # "哪些城市被列为…", "被列为什么项目" ask the listing; they take none for granted
+        # one sentence (with its headings) must name both: a unit listing several classes names many things
+        held = [squeeze(c.sentence + "".join(c.unit.path)) for c in candidates[:MEMBERSHIP_DEPTH]]
+        return None if any(_named(thing, text) and _named(kind, text) for text in held) else (thing, kind)
 
     def absent_words(self, question: Question) -> list[str]:
         """The question's words no document uses, when nothing it asks about is in the documents at all.

@@ -74,6 +74,8 @@ def test_a_cross_document_question_answers_for_each_document_and_says_when_one_i
         ("明天徐州的天气怎么样？", "检索到的条款与问题不相符"),
         ("明天徐州会下雨吗？", "文件没有涉及“明天、下雨”"),
         ("江苏规划为什么取消了采煤沉陷区治理？", "文件没有提到“取消”，问题的前提与文件不符"),
+        # a listing taken for granted that no sentence makes (贾汪区 is the one 资源枯竭城市)
+        ("为什么江苏规划把常州列为资源枯竭城市？", "文件没有把“常州”列为“资源枯竭城市”，问题的前提与文件不符"),
         ("表1中历史遗留矿山（区）环境恢复治理率2030年的目标是多少？", "文件没有涉及2030年"),
         # a figure asked of something no retrieved unit names (目标 only frames it)
         ("徐州的调控目标是多少？", "文件没有给出关于“调控”的内容"),
@@ -264,4 +266,6 @@ def test_a_month_or_a_score_the_documents_never_give_is_not_answered_with_the_th
     assert assistant.ask("江苏规划的规划期是哪几年？").found
     # a year asked ("哪一年开始治理") of a sentence that gives none; "到哪一年" asks the plan's end, which it gives
     assert "没有给出所问的时间" in assistant.ask("潘安湖湿地是哪一年开始治理的？").answer
+    # a listing the documents make is no false premise; a question asking the listing takes none for granted
+    assert assistant.ask("贾汪区为什么被列为资源枯竭城市？").found and assistant.ask("江苏省有哪些城市被列为老工业城市？").found
     assert assistant.ask("江苏规划到哪一年？").found
