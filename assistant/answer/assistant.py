@@ -113,7 +113,8 @@ def _comma_parts(question: str) -> list[str]:
         return [question]
     if len(_BARE.sub("", second)) < 2:
         # "…，到2025年要达到多少？" names no subject: it is the first half's
-        subject = re.sub(r"(?:是|为|有|要|将|达到)*(?:多少|几|哪些|什么|多大).*$", "", first)
+        # (from the question after any pasted context: "…领导让我核对：A是多少，到2025年要达到多少？")
+        subject = re.sub(r"(?:是|为|有|要|将|达到)*(?:多少|几|哪些|什么|多大).*$", "", re.split(r"[：:。；]", first)[-1])
         subject = re.sub(r"^[“\"]?(?:十[一二三四五六七八九]五[”\"]?(?:末|期间|时期)?|(?:19|20)\d{2}年(?:底|末)?)[，,]?", "", subject)
         second = subject + second if len(subject) >= 2 else second
     return [first, second]
@@ -219,6 +220,8 @@ class Assistant:
             if len(w) >= 2 and not is_frame(w) and w not in FRAME_WORDS and not _ASKING.match(w)
         ]
         quoted = reply.answer + "".join(c.unit.body for c in reply.citations)
+        if any(year not in quoted for year in re.findall(r"(?:19|20)\d{2}年", part)):
+            return False  # "…是多少，到2025年要达到多少？": an answer without 2025年 does not answer the second
         return not words or sum(w in quoted for w in words) >= COVERED * len(words)
 
     def _answer(self, text: str, history: list[str] | tuple[str, ...] | None, doc: str | None) -> Reply:
@@ -309,8 +312,10 @@ class Assistant:
                 mapping[citation.ref] = refs[citation.unit.id]
             line = _MARKER.sub(lambda m, table=mapping: f"[{table.get(int(m.group(1)), m.group(1))}]", reply.answer)
             said = "".join(lines)
-            if not all(piece in said for piece in _QUOTED.findall(line)):  # "面积多大？涉及多少人？": one sentence may answer both
-                lines.append(line)
+            # "面积多大？涉及多少人？": one sentence may answer both, and is quoted once
+            fresh = [piece for piece in _QUOTED.findall(line) if piece.strip() not in said]
+            if fresh:
+                lines.append("".join(fresh).strip() if len(fresh) < len(_QUOTED.findall(line)) else line)
         short = "；".join(r.short for r in replies if r.found and r.short)
         query = " ／ ".join(r.query for r in replies)
         notice = "".join(dict.fromkeys([*unanswered, *(r.notice for r in replies if r.notice)]))

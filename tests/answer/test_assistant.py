@@ -269,3 +269,15 @@ def test_a_month_or_a_score_the_documents_never_give_is_not_answered_with_the_th
     # a listing the documents make is no false premise; a question asking the listing takes none for granted
     assert assistant.ask("贾汪区为什么被列为资源枯竭城市？").found and assistant.ask("江苏省有哪些城市被列为老工业城市？").found
     assert assistant.ask("江苏规划到哪一年？").found
+
+
+def test_pasted_context_then_two_questions_answers_both_with_each_sentence_once(assistant):
+    # the second half ("到2025年要达到多少") takes the subject of the question after the colon, not the context
+    text = (
+        "我们在准备规划中期评估材料，领导让我核对一下省里规划的要求：“十三五”末全省历史遗留矿山（区）环境恢复治理率是多少，"
+        "到2025年要达到多少？"
+    )
+    reply = assistant.ask(text)
+    assert reply.short == "25%；60%"
+    quoted = [c.quote for c in reply.citations]
+    assert len(quoted) == len(set(quoted)) and reply.answer.count("累计实施废弃露采矿山治理87处") == 1
