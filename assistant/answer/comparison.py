@@ -38,6 +38,8 @@ _COMPARING = re.compile(
     r"不同|不一样|一样吗|相同|区别|差别|差异|异同|相比|对比|比较|各自|分别|各(?![地级类项种部区县市乡镇省村个条位方家所界族国])"
 )
 _ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:省|市|县|区|自治州|自治县)")  # the place a document's title opens with
+PER_SIDE = 3  # sentences quoted for one document's part: its best on the topic and those nearly as good
+NEAR_SIDE = 0.7  # ... scoring at least this share of its best
 SIDE_BAR = 0.12  # ... or this, on a side a question names by place whose document was chosen for the topic
 SIDE_DEPTH = 50  # hits searched for the document of each side a comparison names by place
 MAX_SILENT = 3  # a comparison over this many documents or fewer says of each silent one that it is silent
@@ -96,7 +98,7 @@ def per_document(
                 lines.append(f"《{titles[doc_id]}》：未涉及该内容。")
             silent.append(titles[doc_id])
             continue
-        picked = [good[0], *[c for c in good[1:2] if c.unit.id != good[0].unit.id and c.score >= 0.85 * good[0].score]]
+        picked = [good[0], *[c for c in good[1:PER_SIDE] if c.sentence != good[0].sentence and c.score >= NEAR_SIDE * good[0].score]]
         if each:  # one sentence per facet of the topic, each found for its facet
             picked = list({c.sentence: c for c in good}.values())
         start = len(writer.parts)

@@ -36,6 +36,8 @@ def test_a_comparison_of_places_answers_from_each_place_s_document_on_the_topic(
     assert "县道1万元" in reply.answer and "县道每年每公里1.2万元" in reply.answer
     lift = other.ask("加装电梯这件事，青川和岚山各有什么规定？")
     assert {c.unit.doc_id for c in lift.citations} == {"qc-oldcommunity-rules", "ls-oldcommunity-plan"}
+    # a side's part is its best sentences on the topic, up to three, from one unit or several
+    assert "每部20万元" in lift.answer and "三分之二以上业主同意" in lift.answer
     # one place alone is no comparison: the question is answered as asked
     assert other.ask("青川市农村公路养护资金每年每公里不低于多少？").citations[0].unit.doc_id == "qc-road-notice"
 
