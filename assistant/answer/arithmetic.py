@@ -239,6 +239,8 @@ def _listed_terms(text: str, candidates: list[Candidate], units: tuple[str, ...]
         return []
     if not named:  # "各项目一共安置多少户": every figure in the asked unit of the best sentence that lists several
         for candidate in candidates[:3]:
+            if candidate.unit.kind == Kind.TABLE_ROW:
+                continue  # a row's figures are one indicator's baseline and target: never added together
             found = [f for f in figures(candidate.sentence) if f[1] in units]
             if len(found) >= 2:
                 return [("", f, candidate) for f in found]

@@ -281,3 +281,9 @@ def test_pasted_context_then_two_questions_answers_both_with_each_sentence_once(
     assert reply.short == "25%；60%"
     quoted = [c.quote for c in reply.citations]
     assert len(quoted) == len(set(quoted)) and reply.answer.count("累计实施废弃露采矿山治理87处") == 1
+
+
+def test_a_sum_never_adds_one_indicator_s_baseline_and_target(assistant):
+    # the table row (2020年实际 35471户，2025年目标 ≥13000户) is one indicator; the box lists five places' figures
+    reply = assistant.ask("专栏5里所有地区的避险安置户数加起来是多少？")
+    assert reply.short == "10010户" and reply.answer.startswith("1363户 + 1946户 + 1893户 + 2726户 + 2082户 = 10010户")
