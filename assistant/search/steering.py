@@ -22,6 +22,9 @@ MIN_HEADING = 4
 # A heading with more units than this is a chapter, not a list the question asks for.
 MAX_FAMILY = 8
 MIN_NAME = 4  # a short name or title shorter than this is a word, not a document's name
+MIN_ABBREVIATION = 5  # characters of a shortened title ("东原节水方案"): "改造方案" alone names no document
+MAX_ABBREVIATION = 16
+_DOCUMENT_KIND = re.compile(r"方案|规划|意见|办法|通知|条例|规定|计划|细则|纲要|决定")
 # Share of the best score given to units of the one document the question names.
 DOC_BONUS = 0.3
 # "两份文件分别怎么说", "对比", "异同": the question wants each document's part.
@@ -59,9 +62,41 @@ class SteeredRetriever:
         return [self.core.hits(ranked, k) for ranked in rankings]
 
     def named_documents(self, query: str) -> list[str]:
-        """Ids of the documents a question names by one of their aliases, its short name or its title."""
+        """Ids of the documents a question names by one of their aliases, its short name or its title.
+
+        Else the one document whose title a shortening in the question abbreviates ("东原节水方案" for
+        东原市节水型社会建设行动方案): maintainers' own plans come without aliases, and users shorten titles.
+        """
         wanted = squeeze(query).replace("“", "").replace("”", "").replace("《", "").replace("》", "")
-        return [doc_id for doc_id, names in self._names if any(name in wanted for name in names)]
+        return [doc_id for doc_id, names in self._names if any(name in wanted for name in names)] or self._abbreviated(wanted)
+
+    def _abbreviated(self, wanted: str) -> list[str]:
+        """The document whose title holds, in order, every character of the longest run of the question that ends
+        in a kind of document (方案, 办法…) and opens with two characters of that title; [] unless one document does."""
+        best, found = 0, []
+        for kind in _DOCUMENT_KIND.finditer(wanted):
+            end = kind.end()
+            for start in range(max(0, end - MAX_ABBREVIATION), end - MIN_ABBREVIATION + 1):
+                span = wanted[start:end]
+                docs = [d for d in self._title_pairs.get(span[:2], ()) if _in_order(span, self._titles[d])]
+                if docs:
+                    if len(span) > best:
+                        best, found = len(span), docs
+                    break  # the longest run ending here
+        return found if len(found) == 1 else []
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        return {d.id: squeeze(d.title).replace("“", "").replace("”", "") for d in self.index.documents}
+
+    @cached_property
+    def _title_pairs(self) -> dict[str, tuple[str, ...]]:
+        """Each character pair of the titles, with the documents whose titles hold it."""
+        pairs: dict[str, list[str]] = {}
+        for doc_id, title in self._titles.items():
+            for pair in {title[i : i + 2] for i in range(len(title) - 1)}:
+                pairs.setdefault(pair, []).append(doc_id)
+        return {pair: tuple(ids) for pair, ids in pairs.items()}
 
     @cached_property
     def _names(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -119,3 +154,13 @@ class SteeredRetriever:
         for position in lifted:
             scores[position] = max(scores.get(position, 0.0), 0.0) + top
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _in_order(short: str, title: str) -> bool:
+    """Whether every character of `short` occurs in `title`, in order."""
+    at = 0
+    for ch in short:
+        at = title.find(ch, at) + 1
+        if not at:
+            return False
+    return True

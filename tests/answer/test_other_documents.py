@@ -164,3 +164,12 @@ def test_each_place_s_document_answers_for_its_side_however_the_question_is_word
     assert {c.unit.doc_id for c in reply.citations} == {"qc-tourism-notice", "dy-tourism-plan"}
     # 各 before a noun ("各区县") compares nothing
     assert other.ask("青川市农村公路养护资金各区县每年每公里不低于多少？").short != "两份文件都有涉及"
+
+
+@pytest.mark.slow
+def test_a_shortened_title_names_its_document(other):
+    # "东原节水方案" is none of the document's names, but shortens its title 东原市节水型社会建设行动方案
+    named = other.retriever.named_documents
+    assert named("东原节水方案表1有几项预期性指标？") == ["dy-water-saving"]
+    assert named("改造方案需要多少户同意？") == []  # too short to name one
+    assert other.ask("东原节水方案表1有几项预期性指标？").short.startswith("共2项：农田灌溉水有效利用系数")
