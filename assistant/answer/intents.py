@@ -381,10 +381,15 @@ def count(question: Question, candidates: list[Candidate], index: Index, scorer:
 def _states_count(text: str, noun: str, candidates: list[Candidate]) -> bool:
     """True when a top sentence gives the count itself: a figure with the question's classifier before what is counted."""
     classifier = re.search(r"(?:几|多少)(个|项|条|类|处|座|家|所|种|批)", text)
-    if not classifier or not noun:
+    if not classifier:
         return False
-    head = noun[-2:]
-    pattern = re.compile(rf"(?:\d+|[一二三四五六七八九十两]+){classifier.group(1)}[\u4e00-\u9fff]{{0,6}}{re.escape(head)}")
+    number = r"(?:\d+|[一二三四五六七八九十两]+)"
+    if not noun:  # "分为几类？" of "分为基础类、完善类和提升类三类。": the count closes the clause
+        pattern = re.compile(rf"{number}{classifier.group(1)}(?=[。；，,]|$)")
+    else:  # "有几个老工业城市" of "有4市为老工业城市": the noun's own last character may be the measure word
+        head = noun[-2:]
+        measure = f"(?:{classifier.group(1)}|{re.escape(noun[-1])})"
+        pattern = re.compile(rf"{number}{measure}[\u4e00-\u9fff]{{0,6}}?{re.escape(head)}")
     return any(pattern.search(c.sentence) for c in candidates[:3])
 
 
@@ -625,7 +630,7 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
     if question.intent == "yesno":
         return yes_or_no(question, citations, scorer)
     if question.intent == "count":
-        stated = re.search(r"(?:\d+|[一二三四五六七八九十两]+)(?:个|项|条|类|处|座|家|所|种|批)", plain)
+        stated = re.search(r"(?<![第\d])(?:\d+|[一二三四五六七八九十两]+)(?:个|项|条|类|处|座|家|所|种|批|市|县|区)(?![级长委])", plain)
         return stated.group(0) if stated else ""
     if question.intent in ("sum", "difference"):
         return ""  # its calculation was not found: one quoted figure is not the sum or difference asked for

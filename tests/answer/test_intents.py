@@ -290,3 +290,9 @@ def test_bare_keywords_quote_the_clause_on_them(assistant):
     reply = assistant.ask("人才支撑 老矿区")
     assert reply.answer.startswith("（十八）强化人才支撑。") and "股票期权" in reply.answer
     assert len({c.unit.id for c in reply.citations}) == 1
+
+
+def test_a_count_the_text_states_is_quoted_with_its_own_measure_word(assistant):
+    # "有4市为老工业城市": 市, the noun's own last character, is the measure word of the stated count
+    reply = assistant.ask("江苏有几个老工业城市？")
+    assert reply.short == "4市" and "南京市、徐州市、常州市、镇江市" in reply.answer

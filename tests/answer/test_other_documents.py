@@ -173,3 +173,9 @@ def test_a_shortened_title_names_its_document(other):
     assert named("东原节水方案表1有几项预期性指标？") == ["dy-water-saving"]
     assert named("改造方案需要多少户同意？") == []  # too short to name one
     assert other.ask("东原节水方案表1有几项预期性指标？").short.startswith("共2项：农田灌溉水有效利用系数")
+
+
+@pytest.mark.slow
+def test_a_count_that_closes_an_enumeration_is_the_answer(other):
+    # "分为基础类、完善类和提升类三类": the text counts its list itself
+    assert other.ask("青川老旧小区改造内容分为几类？").short == "三类"
