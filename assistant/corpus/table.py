@@ -111,6 +111,7 @@ def parse_table(lines: list[Line], note: str = "") -> Table:
         # Cells separated by tabs (Word's plain text): an empty cell is a merged one or a blank, not nothing.
         segments = table_rows([[normalise_spaces(cell) for cell in segment.split("\t")] for segment in segments])
     header: list[str] = []
+    header_rows: list[list[str]] = []
     raw_rows: list[tuple[str, list[str]]] = []
     expected = 1
     for segment in segments:
@@ -124,8 +125,17 @@ def parse_table(lines: list[Line], note: str = "") -> Table:
             raw_rows[-1][1].extend(tokens)
         else:
             header.extend(tokens)
+            header_rows.append(tokens)
     if not raw_rows and len(segments) > 1:
         return _unnumbered(segments, note_text)
+    cells_wide = max((len(cells) + 1 for _, cells in raw_rows), default=0)
+    if len(header_rows) == 1 and header and header[0] in header[1:]:
+        # two header rows printed on one run ("序号 指标 … 属性 序号 2023年 …"): the first name opens each
+        again = header.index(header[0], 1)
+        header_rows = [header[:again], header[again:]]
+    combined = _two_row_header(header_rows, cells_wide) if cells_wide and len(header) > cells_wide else None
+    if combined:
+        header = combined
     width = max([len(header)] + [len(cells) + 1 for _, cells in raw_rows]) if raw_rows else len(header)
     columns = tuple(header) if len(header) == width else tuple(header + [f"列{i + 1}" for i in range(len(header), width)])
     rows: list[Row] = []
@@ -137,6 +147,27 @@ def parse_table(lines: list[Line], note: str = "") -> Table:
         rows.append(Row(number, printed, columns, (number, *filled), note_text))
         previous = filled
     return Table(tuple(header), tuple(rows))
+
+
+def _two_row_header(rows: list[list[str]], width: int) -> list[str] | None:
+    """One name per column from a header of two rows whose lower row splits one upper cell.
+
+    "序号 指标 单位 指标值 属性" over "序号 2023年 2027年目标 属性": the lower row's new names
+    (2023年, 2027年目标) take the place of the upper cell they sit under, the one before the next
+    name both rows share (指标值); the columns are 序号 指标 单位 2023年 2027年目标 属性. None when
+    the rows do not fit the table's width that way.
+    """
+    if len(rows) != 2:
+        return None
+    upper, lower = rows
+    new = [t for t in lower if t not in upper]
+    if not new or len(upper) - 1 + len(new) != width:
+        return None
+    after = next((t for t in lower[lower.index(new[-1]) + 1 :] if t in upper), None)
+    at = upper.index(after) - 1 if after is not None else len(upper) - 1
+    if at < 0 or upper[at] in lower:
+        return None
+    return [*upper[:at], *new, *upper[at + 1 :]]
 
 
 def _unnumbered(segments: list[str], note: str) -> Table:

@@ -192,3 +192,21 @@ def test_a_table_without_a_number_column_has_one_row_per_line():
         ("demo/table1/r1", "表1 第1项 产值", "产值 100 200", "表1 第1项 产值：2020年 100，2025年 200"),
         ("demo/table1/r2", "表1 第2项 就业", "就业 10 20", "表1 第2项 就业：2020年 10，2025年 20"),
     ]
+
+
+def test_a_header_of_two_rows_names_each_column_by_its_lower_cell():
+    # a Word table whose 指标值 cell spans 2023年 and 2027年目标 prints its header as two rows
+    raw = "\n".join(
+        [
+            "表1 主要指标",
+            "序号 指标 单位 指标值 属性",
+            "序号 2023年 2027年目标 属性",
+            "1 示例床位数 张 42 45 预期性",
+            "2 示例覆盖率 % 65 100 约束性",
+        ]
+    )
+    rows = [u for u in parse_document(SPEC, raw).units if u.kind == Kind.TABLE_ROW]
+    assert [u.sentence for u in rows] == [
+        "表1 第1项 示例床位数：2023年 42张，2027年目标 45张，属性 预期性",
+        "表1 第2项 示例覆盖率：2023年 65%，2027年目标 100%，属性 约束性",
+    ]
