@@ -48,7 +48,7 @@ def outline(question: Question, scorer: Scorer) -> Composed | None:
     words = scorer.tokenizer.content_words(scorer.without_document_names(question.focus))
     topical = [
         w for w in words
-        if len(w) >= 2 and is_noun(w) and not _held(squeeze(w), title) and not GENERIC_HEADS.search(w) and not _ASKING.search(w)
+        if len(w) >= 2 and is_noun(w) and not _held(squeeze(w), title) and GENERIC_HEADS.sub("", w) and not _ASKING.search(w)
         and w not in question.places
     ]  # fmt: skip
     if topical:
