@@ -134,8 +134,8 @@ class Checker:
     def unfounded_membership(self, question: Question, candidates: list[Candidate]) -> tuple[str, str] | None:
         """(thing, class) when a question takes for granted that a thing is listed as a class no evidence lists it as.
 
-        "为什么把常州列为资源枯竭城市？" presupposes the listing; when none of the best units names both
-        常州 and 资源枯竭城市 (in its text or headings), the premise is not the documents'. A yes/no
+        "为什么把甲市列为示范城市？" presupposes the listing; when none of the best units names both
+        甲市 and 示范城市 (in its text or headings), the premise is not the documents'. A yes/no
         question asks whether it holds, and is answered so.
         """
         claim = _MEMBERSHIP.search(question.text)

@@ -60,7 +60,7 @@ UNRANKED = 25  # the rank given to a heading none of whose units was retrieved
 
 
 _ASKING_WORDS = re.compile(r"哪些|哪几|哪个|什么|怎么|怎样|如何|多少|几个")  # what asks, not what the section is about
-# A summary's 包括 asks too ("发展目标主要包括哪几个方面"); a list's names its members ("X包括哪些" → "X包括A、B").
+# A summary's 包括 asks too ("实施目标主要包括哪几个方面"); a list's names its members ("X包括哪些" → "X包括A、B").
 _SUMMARY_ASKING = re.compile(_ASKING_WORDS.pattern + r"|(?:主要)?(?:包括|包含|涵盖)|哪")
 GENERIC_HEADS = re.compile(r"措施|举措|任务|工作|内容|方面|情况|问题|要求|有关|相关|主要|重点|具体")
 
@@ -386,7 +386,7 @@ def _states_count(text: str, noun: str, candidates: list[Candidate]) -> bool:
     number = r"(?:\d+|[一二三四五六七八九十两]+)"
     if not noun:  # "分为几类？" of "分为基础类、完善类和提升类三类。": the count closes the clause
         pattern = re.compile(rf"{number}{classifier.group(1)}(?=[。；，,]|$)")
-    else:  # "有几个老工业城市" of "有4市为老工业城市": the noun's own last character may be the measure word
+    else:  # "有几个示范城市" of "有3市为示范城市": the noun's own last character may be the measure word
         head = noun[-2:]
         measure = f"(?:{classifier.group(1)}|{re.escape(noun[-1])})"
         pattern = re.compile(rf"{number}{measure}[\u4e00-\u9fff]{{0,6}}?{re.escape(head)}")
