@@ -12,9 +12,8 @@ from collections import Counter
 
 from ..records import Kind
 from .analysis import ATTRIBUTES, Question
-from .composition import Writer
+from .composition import Composed, Writer, done
 from .figures import COLUMN, YEAR_IN, amount, common_magnitude, figures, figures_at, longest_shared, shared
-from .intents import Composed, done
 from .question import Candidate
 
 

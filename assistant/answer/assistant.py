@@ -21,12 +21,11 @@ from . import arithmetic, choices, english, intents
 from .analysis import FRAME_WORDS, Question, analyse
 from .answerability import Checker
 from .comparison import Comparer, is_frame
-from .composition import Writer, compose, enumeration_of, named_family
+from .composition import Composed, Writer, compose, enumeration_of, named_family
 from .conversation import Resolution, Resolver
 from .evidence import Scorer
-from .intents import Composed
-from .outline import outline
 from .question import QuestionShape, Refusal, clean_question, sentences, shape_of, unmarked
+from .summaries import outline, pointed_article, summarise
 
 SEARCH_K = 8
 LONG_QUESTION = 60  # characters: a question this long is usually context pasted before the question asked
@@ -256,7 +255,7 @@ class Assistant:
         listed = choices.not_listed(asked, candidates) if asked.intent == "negative" else None
         if listed is not None:  # its options name places and things on purpose: the list that holds the rest answers
             return self._reply(text, resolution, listed)
-        pointed = intents.summarise(asked, candidates, self.index, self.scorer) if asked.intent == "summary" and asked.pointers else None
+        pointed = summarise(asked, candidates, self.index, self.scorer) if asked.intent == "summary" and asked.pointers else None
         if pointed is not None:  # "第四部分讲的是什么": the section it points at answers, whatever its words score
             return self._reply(text, resolution, pointed)
         refusal = self.scorer.refusal(resolution.query, shape, candidates) or self.checker.refusal(asked, candidates, follow_up)
@@ -377,10 +376,10 @@ class Assistant:
         """The answer by intent; the general composer when the intent's structure is not in the evidence."""
         intent, index = asked.intent, self.index
         family = named_family(resolution.focus or resolution.query, candidates, index) if intent in ("count", "list") else []
-        special = intents.pointed_article(asked, candidates, self.scorer) if intent in ("fact", "list", "summary", "method") else None
+        special = pointed_article(asked, candidates, self.scorer) if intent in ("fact", "list", "summary", "method") else None
         if special is not None:
             return special
-        if intent == "summary" and asked.docs and intents.summarise(asked, candidates, index, self.scorer) is None:
+        if intent == "summary" and asked.docs and summarise(asked, candidates, index, self.scorer) is None:
             special = outline(asked, self.scorer)  # "这份通知主要从哪几个方面…": the document's own points
         if special is not None:
             return special
@@ -392,7 +391,7 @@ class Assistant:
             # a follow-up "其中哪些是约束性的？" after a question on 表1 asks over its rows
             special = intents.table_rows(asked, candidates, index, self.scorer)
         elif intent == "summary" or (intent == "list" and not family and not _enumerates(candidates[0])):
-            special = intents.summarise(asked, candidates, index, self.scorer)
+            special = summarise(asked, candidates, index, self.scorer)
         elif intent == "table" or (intent in ("list", "count") and "指标" in asked.text):
             special = intents.table_rows(asked, candidates, index, self.scorer)
         elif intent == "count":

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
 from .analysis import Question
-from .composition import Writer
+from .composition import Composed, Writer, done
 from .figures import figures, longest_shared
-from .intents import Composed, done
 from .question import Candidate, sentences
 
 if TYPE_CHECKING:

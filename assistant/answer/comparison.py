@@ -12,10 +12,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
-from .composition import Writer
+from .composition import Composed, Writer
 from .conversation import Resolution
-from .intents import GENERIC_HEADS, Composed
 from .question import Candidate, QuestionShape, answer_shape
+from .summaries import GENERIC_HEADS
 
 if TYPE_CHECKING:
     from ..indexing.store import Index

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..corpus.repair import squeeze
@@ -223,3 +224,17 @@ def _best_sentences(candidates: list[Candidate], shape: QuestionShape, words: fr
     # Read in document order within a unit, units in the order they were chosen.
     first_seen = {unit_id: i for i, unit_id in reversed(list(enumerate(c.unit.id for c in chosen)))}
     return sorted(chosen, key=lambda c: (first_seen[c.unit.id], c.order))
+
+
+@dataclass(frozen=True)
+class Composed:
+    """An answer: the direct answer, the cited text, its citations; `found` False when the documents lack it."""
+
+    short: str
+    answer: str
+    citations: tuple[Citation, ...]
+    found: bool = True
+
+
+def done(short: str, writer: Writer, lead: str = "", separator: str = "") -> Composed:
+    return Composed(short, lead + writer.text(separator), tuple(writer.citations))
