@@ -56,7 +56,11 @@ INTENT_PATTERNS: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("difference", re.compile(_DIFFERENCE)),
     # "哪个…最高", "…最大的是哪个": one of several things by its figure ("最高不超过多少" asks a figure)
     ("superlative", re.compile(_SUPERLATIVE)),
-    ("yesno", re.compile(r"是否|有没有|是不是|能不能|能否|可否|会不会|要不要|(?<![什怎多那这])[吗么嘛][？?！!。\s]*$")),
+    # (a statement to verify: "…，对不对？", "…，对吧？")
+    (
+        "yesno",
+        re.compile(r"是否|有没有|是不是|能不能|能否|可否|会不会|要不要|对不对|(?:对|是|没错)吧[？?！!。\s]*$|(?<![什怎多那这])[吗么嘛][？?！!。\s]*$"),
+    ),
     ("summary", re.compile(_SUMMARY)),
     # a question over a table's rows, not the value of one indicator ("表1中X的目标是多少" is a number question)
     ("table", re.compile(r"(?:表\s*\d|指标).{0,30}?(?:哪些|哪几|哪一些|有什么|各项|都有)|(?:哪些|哪几|什么|各项)指标|指标有哪些")),

@@ -18,7 +18,7 @@ from ..corpus.repair import squeeze
 from ..records import Citation, Kind, Unit
 from .analysis import Question
 from .composition import ITEM, Composed, Writer, done, enumeration_of, first_sentences
-from .figures import COLUMN, YEAR_IN, figures, figures_at
+from .figures import COLUMN, YEAR_IN, figures, figures_at, number, shared
 from .question import Candidate, sentences
 from .summaries import MAX_POINTS, summarise
 
@@ -469,7 +469,7 @@ def direct(question: Question, answer: str, citations: tuple[Citation, ...], sco
     """The short answer of a number or yes/no question from its composed answer and citations, or ""."""
     plain = re.sub(r"\[\d+\]", "", answer)
     if question.intent == "yesno":
-        return yes_or_no(question, citations, scorer)
+        return yes_or_no(question, citations, scorer, plain)
     if question.intent == "count":
         stated = re.search(r"(?<![第\d])(?:\d+|[一二三四五六七八九十两]+)(?:个|项|条|类|处|座|家|所|种|批|市|县|区)(?![级长委])", plain)
         return stated.group(0) if stated else ""
@@ -535,18 +535,47 @@ def _ratio(found: re.Match[str]) -> tuple[str, ...]:
     return tuple(g for g in found.groups() if g)
 
 
-def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Scorer) -> str:
-    """是 or 否 for a yes/no question, from the cited units.
+def _figure_verdict(claim: str, answer: str) -> str:
+    """是 or 否 by the figures the claim states, read in the quoted sentence most like the claim; "" when they say nothing.
+
+    "对社区服务站每个补助20万元，对吗" of "对社区服务站给予每个10万元建设补助；": the sentence on the
+    claim's subject gives its figure in the same unit otherwise, so 否; with 10万元, 是, however the rest of
+    the claim is worded ("老人每月发100元" of "每人每月100元"). "有5个…城市" against "有4市为…城市" is 否 too.
+    """
+    stated = [(value, unit) for value, unit, _ in figures(claim) if not YEAR_IN.fullmatch(f"{number(value)}{unit}")]
+    pieces = [p for p in re.split(r"[。；;]", squeeze(answer)) if p]
+    if stated and pieces:
+        best = max(pieces, key=lambda p: shared(squeeze(claim), p))
+        given = {(value, unit) for value, unit, _ in figures(best)}
+        if any(unit in {u for _, u in given} and (value, unit) not in given for value, unit in stated):
+            return "否"
+        if all(figure in given for figure in stated):
+            return "是"
+    counted = re.search(r"(\d+)\s*个([\u4e00-\u9fff]{2,8}?)(?:[，,。？?]|$)", claim)
+    if counted:
+        noun = counted.group(2)
+        said = re.search(rf"(\d+)\s*(?:个|{re.escape(noun[-1])})[\u4e00-\u9fff]{{0,6}}?{re.escape(noun[-2:])}", squeeze(answer))
+        if said:
+            return "否" if said.group(1) != counted.group(1) else "是"
+    return ""
+
+
+def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Scorer, quoted: str = "") -> str:
+    """是 or 否 for a yes/no question, from the cited units and the sentences `quoted` from them.
 
     否 when the evidence does not bear out what the question asserts: a term it quotes, a figure or
-    year it states that the evidence gives otherwise, a comparison the figures contradict, or a
-    content word of its claim that the cited units lack while they speak of its subject.
+    year it states that the evidence gives otherwise (or that the quoted sentences give otherwise, in
+    the same unit), a comparison the figures contradict, or a content word of its claim that the cited
+    units lack while they speak of its subject.
     """
     text = squeeze("".join(c.unit.body + "".join(c.unit.path) + c.unit.label for c in citations))
     if any(squeeze(term) not in text for term in _quoted(question.text)):
         return "否"
     stated = [n for n in question.numbers if re.search(r"\d", n)]
     if stated and figures(text) and not any(n.rstrip("%") in text for n in stated):
+        return "否"
+    by_figures = _figure_verdict(question.text, quoted) if quoted else ""
+    if by_figures == "否":
         return "否"
     if any(f"{year}年" not in text for year in question.years) and re.search(r"(?:19|20)\d{2}年", text):
         return "否"
@@ -561,6 +590,8 @@ def yes_or_no(question: Question, citations: tuple[Citation, ...], scorer: Score
     if compared and len(found) >= 2:
         rising = compared.group(1) in "高多大长"
         return "是" if (found[-1][0] > found[0][0]) == rising else "否"
+    if by_figures == "是":
+        return "是"  # the figure the claim states is the one its sentence gives: its other words paraphrase
     words = [w for w in scorer.tokenizer.content_words(question.focus) if len(w) >= 2 and w not in _CLAIM_FRAME]
     words = [w for w in words if w not in question.places]
     # a claim about a place is judged by the sentences that name the place ("宿迁市（再生型城市）")

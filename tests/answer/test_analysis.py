@@ -15,6 +15,7 @@ INTENTS = [
     ("甲县比乙县多多少公顷？", "difference"),
     ("该办法是否适用于农村地区？", "yesno"),
     ("养老补贴是按月发放吗？", "yesno"),
+    ("养老补贴按月发放，对不对？", "yesno"),
     ("第二章主要讲了什么？", "summary"),
     ("实施方案的主要目标有哪些方面？", "summary"),
     ("去年取得了哪些成绩？帮我梳理几个要点。", "summary"),  # points asked for, not how many

@@ -287,3 +287,16 @@ def test_a_sum_never_adds_one_indicator_s_baseline_and_target(assistant):
     # the table row (2020年实际 35471户，2025年目标 ≥13000户) is one indicator; the box lists five places' figures
     reply = assistant.ask("专栏5里所有地区的避险安置户数加起来是多少？")
     assert reply.short == "10010户" and reply.answer.startswith("1363户 + 1946户 + 1893户 + 2726户 + 2082户 = 10010户")
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        ("贾汪区面积是612平方公里，对不对？", "是"),  # a statement to verify: 对不对, 对吧
+        ("贾汪区被列为再生型城市，对吧？", "否"),
+        ("江苏有5个老工业城市，对吗？", "否"),  # "有4市为老工业城市"
+        ("江苏有4个老工业城市，对吗？", "是"),
+    ],
+)
+def test_a_statement_to_verify_gets_its_verdict(assistant, claim, verdict):
+    assert assistant.ask(claim).short == verdict

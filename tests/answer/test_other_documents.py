@@ -179,3 +179,18 @@ def test_a_shortened_title_names_its_document(other):
 def test_a_count_that_closes_an_enumeration_is_the_answer(other):
     # "分为基础类、完善类和提升类三类": the text counts its list itself
     assert other.ask("青川老旧小区改造内容分为几类？").short == "三类"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("claim", "verdict"),
+    [
+        # the figure of the sentence on the claim's subject decides, however the rest is worded
+        ("青川市对社区养老服务站给予每个20万元建设补助，这个说法正确吗？", "否"),  # 10万元; 20万元 is another subsidy's
+        ("青川市对社区养老服务站给予每个10万元建设补助，这个说法正确吗？", "是"),
+        ("鹤溪市高龄津贴对80至89周岁老人每月发200元，对吗？", "否"),
+        ("鹤溪市高龄津贴对80至89周岁老人每月发100元，对吗？", "是"),  # 老人 / 发 paraphrase 老年人 / 发放
+    ],
+)
+def test_a_claim_s_figure_is_judged_by_the_sentence_on_its_subject(other, claim, verdict):
+    assert other.ask(claim).short == verdict
