@@ -22,6 +22,7 @@ ANSWER_METRICS = (
     "answer/key_coverage",
     "answer/all_keys",
     "answer/followup_all_keys",
+    "answer/yesno_verdict",
     "answer/citation_recall",
     "answer/citation_precision",
     "answer/quote_faithfulness",
@@ -160,6 +161,7 @@ def prediction(result: ItemResult, report: Report | None = None) -> dict[str, An
         else {
             "query": reply.query,
             "answer": reply.answer,
+            "short": reply.short,
             "found": reply.found,
             "citations": [{"ref": c.ref, "id": c.unit.id, "quote": c.quote} for c in reply.citations],
             "notice": reply.notice,

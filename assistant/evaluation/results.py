@@ -98,6 +98,7 @@ def answer_values(item: GoldItem, answered: Answered) -> dict[str, float | None]
         "answer/key_coverage": len(answered.keys_found) / len(item.keys) if keyed else None,
         "answer/all_keys": float(not answered.keys_missing) if keyed else None,
         "answer/followup_all_keys": float(not answered.keys_missing) if keyed and item.type == "followup" else None,
+        "answer/yesno_verdict": _verdict_right(item, answered),
         "answer/citation_recall": answered.citation_recall if item.answerable else None,
         "answer/citation_precision": answered.citation_precision if item.answerable else None,
         "answer/quote_faithfulness": answered.quote_faithfulness,
@@ -105,6 +106,23 @@ def answer_values(item: GoldItem, answered: Answered) -> dict[str, float | None]
         "answer/refusal_accuracy": None if item.answerable else float(not answered.reply.found),
         "answer/false_refusal_rate": float(not answered.reply.found) if item.answerable else None,
     }
+
+
+# How a reference answer opens its verdict: "是的，…", "对。…" / "不是，…", "否。…", "没有…", "不对。…".
+_YES = re.compile(r"^(?:是|对|正确|属实|有|会|能|可以)")
+_NO = re.compile(r"^(?:否|不|没有|未|并非|无)")
+
+
+def reference_verdict(answer: str) -> str:
+    """是 or 否 as a yes/no item's reference answer opens, or "" when it opens with neither."""
+    text = answer.strip().lstrip("“\"")
+    return "否" if _NO.match(text) else ("是" if _YES.match(text) else "")
+
+
+def _verdict_right(item: GoldItem, answered: Answered) -> float | None:
+    """For a yes/no item whose reference answer gives a verdict: whether the reply's direct answer is that verdict."""
+    expected = reference_verdict(item.answer or "") if item.type == "yesno" else ""
+    return float(answered.reply.short == expected) if expected else None
 
 
 def item_values(result: ItemResult, configs: Sequence[str], ks: Sequence[int]) -> dict[str, float | None]:

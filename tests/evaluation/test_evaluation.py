@@ -435,6 +435,7 @@ def test_run_writes_report_files(fake_run):
         "reply": {
             "query": "有哪些水果？",
             "answer": "香蕉是黄的[1]，还有桔子[3]",
+            "short": "",
             "found": True,
             "citations": [{"ref": 1, "id": "b/1", "quote": "香蕉是黄"}, {"ref": 2, "id": "x/1", "quote": "不在文中"}],
             "notice": "",
@@ -443,6 +444,7 @@ def test_run_writes_report_files(fake_run):
             "answer/key_coverage": 1.0,
             "answer/all_keys": 1.0,
             "answer/followup_all_keys": None,
+            "answer/yesno_verdict": None,
             "answer/citation_recall": 0.5,
             "answer/citation_precision": 0.5,
             "answer/quote_faithfulness": 0.5,
@@ -694,3 +696,10 @@ def test_a_retrieval_only_run_still_resolves_follow_ups_with_the_resolver(tmp_pa
     report = run_evaluation(items, {"bm25": search}, None, progress=False, resolver=FakeAssistant(FakeClock()))
     assert seen == ["苹果怎么样？", "有哪些水果？", "梨子怎么样？", "西瓜多少钱？"]
     assert not any(name.startswith("answer/") for name in report.metrics)
+
+
+def test_a_yes_no_item_s_verdict_is_read_from_its_reference_answer():
+    from assistant.evaluation.results import reference_verdict
+
+    answers = ("是的，文件提出…", "对。", "不是。目标是60%", "否，方向相反", "没有给出", "不能超过", "规划期为2021至2025年")
+    assert [reference_verdict(a) for a in answers] == ["是", "是", "否", "否", "否", "否", ""]
