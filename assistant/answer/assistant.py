@@ -379,8 +379,10 @@ class Assistant:
         special = pointed_article(asked, candidates, self.scorer) if intent in ("fact", "list", "summary", "method") else None
         if special is not None:
             return special
-        if intent == "summary" and asked.docs and summarise(asked, candidates, index, self.scorer) is None:
-            special = outline(asked, self.scorer)  # "这份通知主要从哪几个方面…": the document's own points
+        # a summary of a named document: its section, else ("这份通知主要从哪几个方面…") the document's own points
+        named_summary = summarise(asked, candidates, index, self.scorer) if intent == "summary" and asked.docs else None
+        if intent == "summary" and asked.docs and named_summary is None:
+            special = outline(asked, self.scorer)
         if special is not None:
             return special
         if intent == "superlative":
@@ -390,6 +392,8 @@ class Assistant:
         elif intent in ("list", "count") and resolution.context and _TABLE_CONTEXT.search(resolution.context):
             # a follow-up "其中哪些是约束性的？" after a question on 表1 asks over its rows
             special = intents.table_rows(asked, candidates, index, self.scorer)
+        elif intent == "summary" and asked.docs:
+            special = named_summary
         elif intent == "summary" or (intent == "list" and not family and not _enumerates(candidates[0])):
             special = summarise(asked, candidates, index, self.scorer)
         elif intent == "table" or (intent in ("list", "count") and "指标" in asked.text):

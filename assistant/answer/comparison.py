@@ -87,8 +87,9 @@ def per_document(
 ) -> Composed:
     """One part per document in index order, best sentences quoted; a silent document says so.
 
-    A sentence speaks to the topic when it scores COMPARE_BAR and it or its headings contain at least
-    TOPIC_SHARE of the topic's words (by weight): a sentence on 人口 says nothing on 人才.
+    A sentence speaks to the topic when it scores `bar` (COMPARE_BAR unless a side was chosen for the
+    topic) and it or its headings contain at least TOPIC_SHARE of the topic's words (by weight): a
+    sentence on 人口 says nothing on 人才.
     """
     writer, lines, silent, says_silent = Writer(), [], [], silent
     for doc_id, candidates in found.items():
@@ -152,7 +153,8 @@ class Comparer:
         """
         asked_text = resolution.focus or resolution.shown
         # each part's figure when figures are asked ("各要建设多少个…"); else the topic alone decides
-        shape = answer_shape(asked_text) if answer_shape(asked_text).kind in ("numeric", "table") else FACT
+        shape = answer_shape(asked_text)
+        shape = shape if shape.kind in ("numeric", "table") else FACT
         topic = comparison_topic(asked_text)
         # searched and scored with all that is asked of the topic ("在组织领导上…建立什么机构"), judged by the topic
         searched = without_frame(self.scorer.without_document_names(asked_text))
@@ -160,8 +162,8 @@ class Comparer:
         documents = [d for d in self.index.documents if d.id in named] if len(named) >= 2 else list(self.index.documents)
         if parties:
             # the places and names say which sides, the rest is the topic (a document's alias may be its topic too)
-            searched = without_frame(self.without_sides(asked_text))
-            topic = comparison_topic(self.without_sides(asked_text))
+            sideless = self.without_sides(asked_text)
+            searched, topic = without_frame(sideless), comparison_topic(sideless)
             named = [self.best_of(searched, side) for side in parties]
             documents = [d for d in self.index.documents if d.id in named]
         # each document's sentences from the cross-document search first (it takes turns between
@@ -205,7 +207,6 @@ class Comparer:
             # each side's document was chosen for the topic: a sentence on the topic's words is its part, however it is worded
             composed = per_document(found, titles, words, bar=SIDE_BAR)
         if not composed.found and (parties or (overall and overall[0].score >= STRONG_MATCH)):
-            # (each side's document was chosen for the topic: its best sentences are its part)
             # the topic is worded unlike the text but the documents clearly speak to the question: answer per document
             composed = per_document(found, titles, {}, silent=len(self.index.documents) <= MAX_SILENT or len(named) >= 2)
         return composed

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from ..indexing.tokenizer import Tokenizer, folding_table, is_noun
+from ..indexing.tokenizer import Tokenizer, folding_table, is_noun, place_names
 from .analysis import ATTRIBUTES, FRAME_WORDS
 from .english import Reader, is_english
 from .question import MAX_HISTORY, clean_question
@@ -167,13 +168,13 @@ def _sibling(focus: str, base: str, tokenizer: Tokenizer) -> str:
     if not new or re.search(r"\d", focus) or any(a in focus for a in ATTRIBUTES) or all(w in base for w in new):
         return ""
     words = tokenizer.words(base)
-    starts = [sum(len(w) for w in words[:i]) for i in range(len(words) + 1)]
+    starts = [0, *accumulate(len(w) for w in words)]
     shared = [i for i, w in enumerate(words) if len(w) >= 2 and w in new]
     if not shared:
         return ""
 
     def thing(word: str) -> bool:  # a word of the earlier thing's name: a noun, not a place, a number or an asking word
-        return len(word) >= 2 and is_noun(word) and word not in tokenizer.places(word) and not re.search(r"\d|多少|哪|什么|几", word)
+        return len(word) >= 2 and is_noun(word) and word not in place_names() and not re.search(r"\d|多少|哪|什么|几", word)
 
     first, last = min(shared), max(shared)
     while first > 0 and thing(words[first - 1]):

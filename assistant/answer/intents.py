@@ -224,14 +224,21 @@ def _states_count(text: str, noun: str, candidates: list[Candidate]) -> bool:
     classifier = re.search(r"(?:几|多少)(个|项|条|类|处|座|家|所|种|批)", text)
     if not classifier:
         return False
-    number = r"(?:\d+|[一二三四五六七八九十两]+)"
     if not noun:  # "分为几类？" of "分为基础类、完善类和提升类三类。": the count closes the clause
-        pattern = re.compile(rf"{number}{classifier.group(1)}(?=[。；，,]|$)")
-    else:  # "有几个示范城市" of "有3市为示范城市": the noun's own last character may be the measure word
-        head = noun[-2:]
-        measure = f"(?:{classifier.group(1)}|{re.escape(noun[-1])})"
-        pattern = re.compile(rf"{number}{measure}[\u4e00-\u9fff]{{0,6}}?{re.escape(head)}")
+        pattern = re.compile(rf"{_COUNT_NUMBER}{classifier.group(1)}(?=[。；，,]|$)")
+    else:
+        pattern = stated_count(noun, classifier.group(1), _COUNT_NUMBER)
     return any(pattern.search(c.sentence) for c in candidates[:3])
+
+
+_COUNT_NUMBER = r"(?:\d+|[一二三四五六七八九十两]+)"
+
+
+def stated_count(noun: str, classifier: str, number: str) -> re.Pattern[str]:
+    """A count a text states of a noun, its figure the first group: "有3市为示范城市" for 示范城市 (the noun's
+    own last character may be the measure word), "共5个示范城市"."""
+    measure = f"(?:{classifier}|{re.escape(noun[-1])})"
+    return re.compile(rf"({number}){measure}[\u4e00-\u9fff]{{0,6}}?{re.escape(noun[-2:])}")
 
 
 def counted_noun(text: str) -> str:
@@ -553,8 +560,7 @@ def _figure_verdict(claim: str, answer: str) -> str:
             return "是"
     counted = re.search(r"(\d+)\s*个([\u4e00-\u9fff]{2,8}?)(?:[，,。？?]|$)", claim)
     if counted:
-        noun = counted.group(2)
-        said = re.search(rf"(\d+)\s*(?:个|{re.escape(noun[-1])})[\u4e00-\u9fff]{{0,6}}?{re.escape(noun[-2:])}", squeeze(answer))
+        said = stated_count(counted.group(2), "个", r"\d+").search(squeeze(answer))
         if said:
             return "否" if said.group(1) != counted.group(1) else "是"
     return ""

@@ -112,9 +112,10 @@ def _section(question: Question, candidates: list[Candidate], index: Index, scor
     return best
 
 
-def _in_title(word: str, title: str) -> bool:
-    """Whether a title holds the word, or every character pair of it (深化改革 in "深化…建设改革")."""
-    return word in title or (len(word) >= 2 and all(word[i : i + 2] in title for i in range(0, len(word) - 1, 2)))
+def _in_title(word: str, title: str, step: int = 2) -> bool:
+    """Whether a title holds the word, or every character pair of it (深化改革 in "深化…建设改革"): the pairs
+    side by side (step 2), or, stricter, every overlapping pair (step 1: "纾困" in "…纾困发展的通知")."""
+    return word in title or (len(word) >= 2 and all(word[i : i + 2] in title for i in range(0, len(word) - 1, step)))
 
 
 def _titled(question: Question, topic: str, scorer: Scorer, sections: dict, rank: dict) -> tuple[str, tuple[str, ...]] | None:
@@ -182,7 +183,7 @@ PARALLEL = (
     re.compile(r"^第[一二三四五六七八九十]+[，,、]"),
     re.compile(r"^[一二三四五六七八九十]+、"),
 )
-_ASKING = re.compile(r"哪|什么|怎么|如何|多少|几|包括|包含|涵盖")
+_OUTLINE_ASKING = re.compile(r"哪|什么|怎么|如何|多少|几|包括|包含|涵盖")  # a word with any of these asks; it names no topic
 
 
 def outline(question: Question, scorer: Scorer) -> Composed | None:
@@ -200,8 +201,8 @@ def outline(question: Question, scorer: Scorer) -> Composed | None:
     words = scorer.tokenizer.content_words(scorer.without_document_names(question.focus))
     topical = [
         w for w in words
-        if len(w) >= 2 and is_noun(w) and not _held(squeeze(w), title) and GENERIC_HEADS.sub("", w) and not _ASKING.search(w)
-        and w not in question.places
+        if len(w) >= 2 and is_noun(w) and GENERIC_HEADS.sub("", w) and not _OUTLINE_ASKING.search(w)
+        and not _in_title(squeeze(w), title, step=1) and w not in question.places
     ]  # fmt: skip
     if topical:
         return None
@@ -216,8 +217,3 @@ def outline(question: Question, scorer: Scorer) -> Composed | None:
         writer.quote(unit, unit.text if unit.kind == Kind.HEADING else first_sentences(unit))
     count = len(points[:MAX_POINTS])
     return done(f"共{count}个方面", writer, f"《{units[0].doc_title}》主要包括{count}个方面：")
-
-
-def _held(word: str, title: str) -> bool:
-    """A word of the title, or every character pair of it ("纾困" in "…纾困发展的通知")."""
-    return word in title or all(word[i : i + 2] in title for i in range(len(word) - 1))

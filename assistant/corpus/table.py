@@ -136,7 +136,7 @@ def parse_table(lines: list[Line], note: str = "") -> Table:
     combined = _two_row_header(header_rows, cells_wide) if cells_wide and len(header) > cells_wide else None
     if combined:
         header = combined
-    width = max([len(header)] + [len(cells) + 1 for _, cells in raw_rows]) if raw_rows else len(header)
+    width = max(len(header), cells_wide)
     columns = tuple(header) if len(header) == width else tuple(header + [f"列{i + 1}" for i in range(len(header), width)])
     rows: list[Row] = []
     previous: tuple[str, ...] = ("",) * (width - 1)

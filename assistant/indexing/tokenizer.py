@@ -308,6 +308,7 @@ def _store(tokenizer, path: Path, key: str, dictionary: Path) -> None:
     _write_cache(path, meta, words + [str(tokenizer.FREQ[w]) for w in words])
 
 
+# Words jieba tags as places that policy texts use otherwise: a conjunction before a unit of government, a verb.
 _NOT_PLACES = re.compile(r"[和与及或][省市县区镇乡村]|新建")
 # Words jieba tags as places that name no particular place.
 GENERIC_PLACES = frozenset(

@@ -24,6 +24,7 @@ MAX_FAMILY = 8
 MIN_NAME = 4  # a short name or title shorter than this is a word, not a document's name
 MIN_ABBREVIATION = 5  # characters of a shortened title ("东原节水方案"): "改造方案" alone names no document
 MAX_ABBREVIATION = 16
+NAMED_CACHE = 256  # questions whose named documents are kept
 _DOCUMENT_KIND = re.compile(r"方案|规划|意见|办法|通知|条例|规定|计划|细则|纲要|决定")
 # Share of the best score given to units of the one document the question names.
 DOC_BONUS = 0.3
@@ -50,6 +51,7 @@ class SteeredRetriever:
     def __init__(self, core: Retriever) -> None:
         self.core = core
         self.index = core.index
+        self._named: dict[str, tuple[str, ...]] = {}  # named_documents per question: an answer asks it several times
 
     def search(self, query: str, k: int = 5, doc: str | None = None, mode: Mode = "hybrid") -> list[Hit]:
         return self.search_batch([query], k=k, doc=doc, mode=mode)[0]
@@ -67,8 +69,14 @@ class SteeredRetriever:
         Else the one document whose title a shortening in the question abbreviates ("东原节水方案" for
         东原市节水型社会建设行动方案): maintainers' own plans come without aliases, and users shorten titles.
         """
-        wanted = squeeze(query).replace("“", "").replace("”", "").replace("《", "").replace("》", "")
-        return [doc_id for doc_id, names in self._names if any(name in wanted for name in names)] or self._abbreviated(wanted)
+        found = self._named.get(query)
+        if found is None:
+            wanted = _unquoted(query).replace("《", "").replace("》", "")
+            found = tuple([d for d, names in self._names if any(name in wanted for name in names)] or self._abbreviated(wanted))
+            if len(self._named) >= NAMED_CACHE:
+                self._named.clear()
+            self._named[query] = found
+        return list(found)
 
     def _abbreviated(self, wanted: str) -> list[str]:
         """The document whose title holds, in order, every character of the longest run of the question that ends
@@ -87,7 +95,7 @@ class SteeredRetriever:
 
     @cached_property
     def _titles(self) -> dict[str, str]:
-        return {d.id: squeeze(d.title).replace("“", "").replace("”", "") for d in self.index.documents}
+        return {d.id: _unquoted(d.title) for d in self.index.documents}
 
     @cached_property
     def _title_pairs(self) -> dict[str, tuple[str, ...]]:
@@ -102,14 +110,11 @@ class SteeredRetriever:
     def _names(self) -> list[tuple[str, tuple[str, ...]]]:
         """Per document, the names a question may call it by (white space and quotation marks removed)."""
 
-        def plain(name: str) -> str:
-            return squeeze(name).replace("“", "").replace("”", "")
-
         found = []
         for d in self.index.documents:
-            title = plain(d.title)
+            title = _unquoted(d.title)
             undated = re.sub(r"[（(][^（）()]*\d{4}[^（）()]*[）)]$", "", title)  # "…行动计划（2024—2026年）"
-            names = {plain(a) for a in d.aliases} | {t for t in (plain(d.short), title, undated) if len(t) >= MIN_NAME}
+            names = {_unquoted(a) for a in d.aliases} | {t for t in (_unquoted(d.short), title, undated) if len(t) >= MIN_NAME}
             found.append((d.id, tuple(sorted(n for n in names if n))))
         return found
 
@@ -164,3 +169,8 @@ def _in_order(short: str, title: str) -> bool:
         if not at:
             return False
     return True
+
+
+def _unquoted(text: str) -> str:
+    """A name or question as names are matched: no white space, no quotation marks."""
+    return squeeze(text).replace("“", "").replace("”", "")
